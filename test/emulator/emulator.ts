@@ -9,6 +9,9 @@
  * const player = emu.connect();
  * await emu.advance(200);
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AceTable } from './ace.ts';
 import { VirtualClock } from './clock.ts';
 import { CommandRegistry, splitCommandLine } from './commands.ts';
@@ -69,6 +72,7 @@ export class Emulator {
   private readonly reliableLimiters: NetEventLimiters;
   private readonly latentLimiters: NetEventLimiters;
   private nextNetId = 1;
+  private inlineRoot: string | undefined;
   private rng: number;
 
   private constructor(
@@ -104,6 +108,22 @@ export class Emulator {
 
   async addResource(name: string, path: string): Promise<void> {
     this.registry.set(name, { path, manifest: await readManifest(path) });
+  }
+
+  /**
+   * Writes a resource from inline files into a temporary folder and registers it, so a test can hold its
+   * scripts next to its assertions. `files` maps relative paths to contents and must include `fxmanifest.lua`.
+   */
+  async addInlineResource(name: string, files: Record<string, string>): Promise<string> {
+    this.inlineRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'cfx-emu-'));
+    const dir = path.join(this.inlineRoot, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    await this.addResource(name, dir);
+    return dir;
   }
 
   /** A registered resource that `provide`s `name`. */
@@ -368,6 +388,7 @@ export class Emulator {
     for (const id of [...this.players.keys()]) this.drop(id, 'Server shutting down.', 7);
     for (const res of this.server.resources.values()) this.server.stop(res.name);
     await this.http.stop();
+    if (this.inlineRoot) fs.rmSync(this.inlineRoot, { recursive: true, force: true });
   }
 }
 

@@ -44,8 +44,15 @@ export class DeadReferenceError extends Error {
 
 /** A random instance id, as FiveM draws one per runtime start (ref §2.4). */
 export function newInstanceId(): number {
-  return (Math.random() * 0x7fff) | 0 || 1;
+  // Never reuse an id in one process: a stale ref must not come back to life by chance after a restart.
+  let id: number;
+  do id = 1 + Math.floor(Math.random() * 0x7ffffffe);
+  while (usedInstanceIds.has(id));
+  usedInstanceIds.add(id);
+  return id;
 }
+
+const usedInstanceIds = new Set<number>();
 
 /** What the router needs of a resource. */
 export interface RefOwner {

@@ -57,11 +57,15 @@ export class Machine {
 
   // ---- ticks ----
 
-  /** Asks for a tick at the first frame boundary at or after `at` (and after the last tick). */
+  /** Asks for a tick at the first frame boundary at or after `at`, after now and after the last tick. */
   scheduleTick(at: number): void {
     if (!this.alive) return;
-    let t = Math.ceil(at / this.frameMs) * this.frameMs;
-    if (t <= this.lastTickAt) t = this.lastTickAt + this.frameMs;
+    const f = this.frameMs;
+    const now = this.clock.now();
+    let t = Math.ceil(at / f) * f;
+    // "The next tick" is strictly after now: a frame boundary that is now has already been decided.
+    if (t <= now) t = (Math.floor(now / f) + 1) * f;
+    if (t <= this.lastTickAt) t = this.lastTickAt + f;
     if (this.tickTask) {
       if (this.tickTask.fn && this.tickTask.at <= t) return;
       this.clock.cancel(this.tickTask);

@@ -1,0 +1,15 @@
+fx_version 'cerulean'
+game 'gta5'
+node_version '22'
+
+name 'callback_bridge'
+description 'One callback engine for ESX, QBCore/Qbox, ox_lib and seed-library callbacks'
+version '0.1.0'
+
+server_script 'dist/server.js'
+client_script 'dist/client.js'
+
+-- Lua pieces other resources include with shared_script '@callback_bridge/import.lua'.
+files {
+  'import.lua',
+}

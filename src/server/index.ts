@@ -1,0 +1,2 @@
+/** Server entry of the callback_bridge resource. */
+exports('GetBridgeVersion', () => '0.1.0');
