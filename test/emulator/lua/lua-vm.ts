@@ -146,6 +146,8 @@ export class LuaVm {
       try {
         return fn(Ls);
       } catch (e) {
+        // A Lua error unwinding through this frame (emscripten's longjmp) is thrown as a number: let it pass.
+        if (typeof e === 'number') throw e;
         message = e instanceof Error || (e && typeof (e as Error).message === 'string') ? (e as Error).message : String(e);
       }
       // Raising must happen outside the try: lua_error unwinds through this frame.
