@@ -63,7 +63,7 @@ export class Emulator {
   readonly registry = new Map<string, { path: string; manifest: Manifest }>();
   readonly players = new Map<number, Player>();
   readonly ace = new AceTable();
-  readonly http = new HttpServer();
+  readonly http: HttpServer;
   readonly server: Machine;
   readonly logs: LogLine[] = [];
   readonly counters = { dropped: 0, kicked: 0, oversize: 0, latentIgnored: 0 };
@@ -81,9 +81,13 @@ export class Emulator {
   ) {
     this.rng = options.seed;
     this.server = new Machine(this, 'server', 0, options.serverFrameMs);
+    this.http = new HttpServer({
+      getConvar: (name) => this.server.convar(name),
+      onError: (err) => this.log(this.server, 'citizen', `^1SCRIPT ERROR in HTTP handler: ${(err as Error)?.stack ?? err}^7`, true),
+    });
     const getConvar = (name: string) => this.server.convar(name);
-    this.reliableLimiters = new NetEventLimiters(getConvar, false);
-    this.latentLimiters = new NetEventLimiters(getConvar, true);
+    this.reliableLimiters = new NetEventLimiters({ getConvar });
+    this.latentLimiters = new NetEventLimiters({ getConvar, latent: true });
   }
 
   static async create(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -197,6 +201,8 @@ export class Emulator {
       `internal-net:${netId}`,
     );
     this.players.delete(netId);
+    this.reliableLimiters.forget(netId);
+    this.latentLimiters.forget(netId);
     player.up.close();
     player.down.close();
     player.machine.shutdown();
@@ -274,8 +280,9 @@ export class Emulator {
   setConvar(name: string, value: string, replicated: boolean): void {
     this.server.convars.set(name, value);
     if (name.startsWith('rateLimiter_')) {
-      this.reliableLimiters.reconfigure();
-      this.latentLimiters.reconfigure();
+      const getConvar = (n: string) => this.server.convar(n);
+      this.reliableLimiters.reconfigure(getConvar);
+      this.latentLimiters.reconfigure(getConvar);
     }
     if (!replicated && !this.replicated.has(name)) return;
     this.replicated.add(name);

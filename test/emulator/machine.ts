@@ -169,7 +169,9 @@ export class Machine {
         res.runtimes.push(rt);
         this.runtimeOwner.set(rt, name);
       }
-      rt.loadScript(file.displayName, fs.readFileSync(file.path, 'utf8'));
+      // FiveM names every script `@resource/path` in traces, includes as well as local files.
+      const scriptName = file.displayName.startsWith('@') ? file.displayName : `@${name}/${file.displayName}`;
+      rt.loadScript(scriptName, fs.readFileSync(file.path, 'utf8'));
     }
     res.state = 'started';
     this.triggerLocal('onResourceStart', name);

@@ -121,7 +121,8 @@ describe('JS exports (ref §1.3)', () => {
     expect(ctx.call()).toBe(1);
     emu.restart('lib');
     // Before the queued onServerResourceStop runs, the cached ref is dead (ref §4 "one-tick window").
-    expect(() => ctx.call()).toThrow(/Error in nested ref call for user/);
+    expect(() => ctx.call()).toThrow('An error occurred while calling export v of resource lib - see above for details');
+    expect(emu.output(/Error in nested ref call for user\. user tried to call a function reference in lib/)).toHaveLength(1);
     await emu.advance(100);
     expect(ctx.call()).toBe(1);
   });

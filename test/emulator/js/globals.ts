@@ -41,7 +41,9 @@ function buildExports(rt: JsRuntime, on: (name: string, fn: Listener) => void, e
               fn = (...a: unknown[]) => {
                 try {
                   return target(...a);
-                } catch {
+                } catch (e) {
+                  // The callee prints its own error; a failure of the reference itself is printed here.
+                  if (e instanceof Error && e.message.startsWith('Error in nested ref call')) rt.host.print(`^1${e.message}^7`);
                   throw new Error(`An error occurred while calling export ${fnProp} of resource ${res} - see above for details`);
                 }
               };

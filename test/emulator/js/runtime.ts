@@ -267,7 +267,12 @@ export class JsRuntime implements ScriptRuntime {
   /** Prints like FiveM's JS runtime and never lets the error escape (ref §1.1 step 6). */
   reportError(where: string, e: unknown, promise = false): void {
     const err = e as { stack?: unknown; message?: unknown } | null;
-    const text = err && typeof err.stack === 'string' ? err.stack : err && err.message ? String(err.message) : String(e);
+    let text = err && typeof err.stack === 'string' ? err.stack : err && err.message ? String(err.message) : String(e);
+    // Scripts see their own frames only, as in FXServer: drop the emulator's and Node's.
+    text = text
+      .split('\n')
+      .filter((line) => !/^\s+at .*(node:|\/test\/emulator\/|node_modules)/.test(line))
+      .join('\n');
     this.host.scriptError(promise ? `${where} ${text}` : `${where}: ${text}`);
   }
 }
