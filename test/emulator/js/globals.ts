@@ -16,7 +16,7 @@ function buildExports(rt: JsRuntime, on: (name: string, fn: Listener) => void, e
   on(rt.side === 'server' ? 'onServerResourceStop' : 'onClientResourceStop', clearFor);
 
   const register = (...args: unknown[]) => {
-    if (args.length !== 2) throw new Error('this needs 2 arguments');
+    if (args.length !== 2) throw new rt.realm.Error('this needs 2 arguments');
     const [name, fn] = args as [string, Function];
     on(`__cfx_export_${resourceName}_${name}`, (setCB: Function) => setCB(fn));
   };
@@ -36,29 +36,33 @@ function buildExports(rt: JsRuntime, on: (name: string, fn: Listener) => void, e
             if (!fn) {
               let found: Function | undefined;
               emit(`__cfx_export_${res}_${fnProp}`, (exp: Function) => (found = exp));
-              if (!found) throw new Error(`No such export ${fnProp} in resource ${res}`);
+              if (!found) throw new rt.realm.Error(`No such export ${fnProp} in resource ${res}`);
               const target = found;
               fn = (...a: unknown[]) => {
                 try {
                   return target(...a);
                 } catch (e) {
                   // The callee prints its own error; a failure of the reference itself is printed here.
-                  if (e instanceof Error && e.message.startsWith('Error in nested ref call')) rt.host.print(`^1${e.message}^7`);
-                  throw new Error(`An error occurred while calling export ${fnProp} of resource ${res} - see above for details`);
+                  // (The error is of the script's realm: test its message, not `instanceof` a host class.)
+                  const message = (e as { message?: unknown } | null)?.message;
+                  if (typeof message === 'string' && message.startsWith('Error in nested ref call')) rt.host.print(`^1${message}^7`);
+                  throw new rt.realm.Error(`An error occurred while calling export ${fnProp} of resource ${res} - see above for details`);
                 }
               };
+              // FiveM's wrapper is a function of the script's realm (ref §1.3).
+              Object.setPrototypeOf(fn, rt.realm.Function.prototype);
               resTable[fnProp] = fn;
             }
             return fn;
           },
           set() {
-            throw new Error('cannot set values on an export resource');
+            throw new rt.realm.Error('cannot set values on an export resource');
           },
         },
       );
     },
     set() {
-      throw new Error('cannot set values on exports');
+      throw new rt.realm.Error('cannot set values on exports');
     },
   });
 }

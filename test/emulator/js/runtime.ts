@@ -3,7 +3,7 @@
  * msgpack bytes through its `RuntimeHost`.
  */
 import vm from 'node:vm';
-import { createJsCodec, type JsCodec } from '../msgpack/js-codec.ts';
+import { createJsCodec, type JsCodec, type JsRealm } from '../msgpack/js-codec.ts';
 import { DeadReferenceError } from '../funcref.ts';
 import { newInstanceId } from '../funcref.ts';
 import type { RuntimeHost, ScriptRuntime } from '../types.ts';
@@ -19,6 +19,13 @@ interface RefEntry {
 
 const asyncRetvalKey = '__cfx_async_retval';
 
+/** The built-ins of a resource's context that the runtime hands to its scripts. */
+export interface ScriptRealm extends JsRealm {
+  Promise: PromiseConstructor;
+  Error: ErrorConstructor;
+  Function: FunctionConstructor;
+}
+
 /** Keeps the callee's refcount honest when a received function proxy is garbage-collected (ref §2.4). */
 const proxyFinalizer = new FinalizationRegistry<{ host: RuntimeHost; ref: string; alive: () => boolean }>((held) => {
   if (held.alive()) held.host.deleteFunctionReference(held.ref);
@@ -33,22 +40,30 @@ export class JsRuntime implements ScriptRuntime {
   readonly rawListeners = new Map<string, Listener[]>();
   readonly netSafe = new Set<string>();
   readonly context: vm.Context;
+  /**
+   * The context's own built-ins. FXServer builds decoded payloads, function proxies, export Promises and runtime
+   * errors inside the resource's context, so `instanceof Array/Promise/Error/Function` holds in scripts (ref §2.1,
+   * §2.4); values made with the host's built-ins would fail those checks.
+   */
+  readonly realm: ScriptRealm;
   private readonly refs = new Map<number, RefEntry>();
   private nextRefIdx = 0;
   private destroyed = false;
   private depth = 0;
 
   constructor(readonly host: RuntimeHost) {
-    this.codec = createJsCodec({
-      packFunction: (fn) => this.makeRef(fn),
-      unpackFuncRef: (ref) => this.makeProxy(ref),
-    });
     this.timers = new JsTimers(
       () => host.now(),
       (at) => host.wakeAt(at),
       (where, e) => this.reportError(where === 'tick' ? 'in tick' : 'in timer', e),
     );
     this.context = vm.createContext(buildGlobals(this));
+    this.realm = vm.runInContext('({ Array, Object, Uint8Array, Promise, Error, Function })', this.context) as ScriptRealm;
+    this.codec = createJsCodec({
+      packFunction: (fn) => this.makeRef(fn),
+      unpackFuncRef: (ref) => this.makeProxy(ref),
+      realm: this.realm,
+    });
   }
 
   get side() {
@@ -203,7 +218,7 @@ export class JsRuntime implements ScriptRuntime {
         if (!(e instanceof DeadReferenceError)) throw e;
         result = null;
       }
-      if (result == null) throw new Error(runtime.nestedRefMessage(invoker));
+      if (result == null) throw new runtime.realm.Error(runtime.nestedRefMessage(invoker));
       if (!Array.isArray(result)) return result;
       if (result.length === 0) return undefined;
       if (result.length === 1) {
@@ -215,14 +230,18 @@ export class JsRuntime implements ScriptRuntime {
       }
       return result;
     };
+    // A function of the script's realm, as FiveM's makeFunctionReference returns (ref §2.4).
+    Object.setPrototypeOf(proxy, this.realm.Function.prototype);
     proxyFinalizer.register(proxy, { host, ref, alive: () => !runtime.destroyed });
     return proxy;
   }
 
   private awaitAsyncRetval(retval: Function): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    // The script's own Promise (ref §2.4: "JS callers get a Promise"), so `instanceof Promise` holds.
+    const { Promise: ScriptPromise, Error: ScriptError } = this.realm;
+    return new ScriptPromise((resolve, reject) => {
       retval((value: unknown, err: unknown) => {
-        if (err != null && err !== false) reject(new Error(String(err)));
+        if (err != null && err !== false) reject(new ScriptError(String(err)));
         else resolve(Array.isArray(value) ? value[0] : value);
       });
     });

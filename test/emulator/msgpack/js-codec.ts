@@ -6,9 +6,9 @@
  * Values may come from any `vm` context: nothing below relies on `instanceof` against a host class, except
  * ExtBuffer, which only this codec creates. Decoding lives in js-decode.ts.
  */
-import { createJsDecoder, ExtBuffer } from './js-decode.js';
+import { createJsDecoder, ExtBuffer, type JsRealm } from './js-decode.js';
 
-export { ExtBuffer };
+export { ExtBuffer, type JsRealm };
 
 /** What the codec asks of its runtime: function references in and out (ref §2.4). */
 export interface JsCodecHooks {
@@ -16,6 +16,8 @@ export interface JsCodecHooks {
   packFunction(fn: Function): string;
   /** An ext 10 or 11 payload arrived: return the callable that stands for `ref`. */
   unpackFuncRef(ref: string): unknown;
+  /** The context decoded containers belong to (a JS resource's own realm); default: the host's. */
+  realm?: JsRealm;
 }
 
 /** One codec per runtime. */
@@ -227,5 +229,5 @@ export function createJsCodec(hooks: JsCodecHooks): JsCodec {
     }
   }
 
-  return { pack, unpack: createJsDecoder((ref) => hooks.unpackFuncRef(ref)) };
+  return { pack, unpack: createJsDecoder((ref) => hooks.unpackFuncRef(ref), hooks.realm) };
 }

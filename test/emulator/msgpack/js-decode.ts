@@ -20,10 +20,24 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const refDecoder = new TextDecoder();
 
 /**
- * An `unpack` that reads the first msgpack object of its input (trailing bytes ignored, errors as msgpack-lite's:
- * `BUFFER_SHORTAGE`, `Invalid type: 0xc1`). Ext 10 and 11 go to `unpackFuncRef` (ref §2.4).
+ * The built-ins of the `vm` context that receives decoded values. FiveM decodes inside the receiving runtime, so a
+ * script sees its own realm's arrays, objects and ArrayBuffers (`x instanceof Array` holds, ref §2.1).
  */
-export function createJsDecoder(unpackFuncRef: (ref: string) => unknown): (bytes: Uint8Array) => any {
+export interface JsRealm {
+  Array: ArrayConstructor;
+  Object: ObjectConstructor;
+  Uint8Array: Uint8ArrayConstructor;
+}
+
+/**
+ * An `unpack` that reads the first msgpack object of its input (trailing bytes ignored, errors as msgpack-lite's:
+ * `BUFFER_SHORTAGE`, `Invalid type: 0xc1`). Ext 10 and 11 go to `unpackFuncRef` (ref §2.4). Containers are made in
+ * `realm` when given (a script's context), else in this one.
+ */
+export function createJsDecoder(unpackFuncRef: (ref: string) => unknown, realm?: JsRealm): (bytes: Uint8Array) => any {
+  const RealmArray = realm?.Array ?? Array;
+  const objectProto: object | null = realm ? realm.Object.prototype : null;
+  const RealmUint8Array = realm?.Uint8Array ?? Uint8Array;
   // Decoder state, saved and restored around each call so a hook may unpack again.
   let src: Uint8Array = new Uint8Array(0);
   let dv: DataView | null = null;
@@ -73,14 +87,14 @@ export function createJsDecoder(unpackFuncRef: (ref: string) => unknown): (bytes
 
   function readArray(len: number): unknown[] {
     if (len > src.length - at) throw shortage();
-    const out = new Array(len);
+    const out = new RealmArray(len);
     for (let i = 0; i < len; i++) out[i] = read();
     return out;
   }
 
   function readMap(len: number): Record<string, unknown> {
     if (2 * len > src.length - at) throw shortage();
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = objectProto ? Object.create(objectProto) : {};
     for (let i = 0; i < len; i++) {
       const k = read() as string;
       out[k] = read(); // any key becomes a string property, as `obj[key] = value` does (ref §2.1 table)
@@ -136,7 +150,7 @@ export function createJsDecoder(unpackFuncRef: (ref: string) => unknown): (bytes
 
   function readBin(len: number): ArrayBuffer {
     const start = need(len);
-    const out = new Uint8Array(len); // a copy: `bytes` may be a Buffer whose slice() is only a view
+    const out = new RealmUint8Array(len); // a copy: `bytes` may be a Buffer whose slice() is only a view
     out.set(src.subarray(start, start + len));
     return out.buffer;
   }
