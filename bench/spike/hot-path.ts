@@ -92,7 +92,7 @@ function luaNumber(runtime: unknown, name: string): number {
   return n;
 }
 
-const rows = [];
+const rows: Array<Awaited<ReturnType<typeof measure>>> = [];
 await measure('in-resource', 1000); // warm-up
 for (let i = 0; i < 5; i++) rows.push(await measure('in-resource', 3000), await measure('hop', 3000));
 console.table(rows);

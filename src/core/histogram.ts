@@ -1,0 +1,56 @@
+/**
+ * A bounded latency histogram: fixed log-spaced buckets from 0.25 ms to about 2 minutes, so memory never grows with
+ * traffic and p50/p95/p99 cost one pass over ~60 counters.
+ */
+const BUCKETS = 60;
+const BASE = 0.25;
+const FACTOR = 1.25;
+/** Upper bound of each bucket in ms. */
+const BOUNDS = Array.from({ length: BUCKETS }, (_, i) => BASE * FACTOR ** i);
+
+export class Histogram {
+  private readonly counts = new Float64Array(BUCKETS + 1);
+  count = 0;
+  sum = 0;
+  max = 0;
+
+  record(ms: number): void {
+    const v = ms < 0 ? 0 : ms;
+    let i = v <= BASE ? 0 : Math.ceil(Math.log(v / BASE) / Math.log(FACTOR));
+    if (i > BUCKETS) i = BUCKETS;
+    this.counts[i]++;
+    this.count++;
+    this.sum += v;
+    if (v > this.max) this.max = v;
+  }
+
+  /** The `q` quantile (0..1) as the upper bound of the bucket it falls in; 0 when empty. */
+  quantile(q: number): number {
+    if (this.count === 0) return 0;
+    const target = Math.max(1, Math.ceil(q * this.count));
+    let seen = 0;
+    for (let i = 0; i <= BUCKETS; i++) {
+      seen += this.counts[i];
+      if (seen >= target) return i === BUCKETS ? this.max : Math.min(BOUNDS[i], this.max);
+    }
+    return this.max;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.count = 0;
+    this.sum = 0;
+    this.max = 0;
+  }
+
+  /** Bucket upper bounds and cumulative counts, for Prometheus `_bucket` lines. */
+  cumulative(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.counts[i];
+      out.push([BOUNDS[i], seen]);
+    }
+    return out;
+  }
+}
