@@ -4,6 +4,7 @@
  * deadline or the indexes.
  */
 import { CallbackError, type CallbackErrorCode } from './errors.ts';
+import { MinHeap } from './min-heap.ts';
 
 /** How a request ended: the values the handler sent, or a coded error. */
 export type Outcome = { ok: true; values: unknown[] } | { ok: false; error: CallbackError };
@@ -30,7 +31,7 @@ export class PendingRequests {
   /** Deadline slot → ids due in it; a settled id leaves its slot at once, so nothing outlives a request. */
   private readonly slots = new Map<number, Set<number>>();
   /** Min-heap of slot times that have a set in `slots`. */
-  private readonly slotHeap: number[] = [];
+  private readonly slotHeap = new MinHeap<number>((a, b) => a < b);
 
   get size(): number {
     return this.byId.size;
@@ -49,7 +50,7 @@ export class PendingRequests {
     if (request.player) indexAdd(this.byPlayer, request.player, request.id);
     if (request.deadline < Infinity) {
       const slot = slotOf(request.deadline);
-      if (!this.slots.has(slot)) this.pushSlot(slot);
+      if (!this.slots.has(slot)) this.slotHeap.push(slot);
       indexAdd(this.slots, slot, request.id);
     }
   }
@@ -75,8 +76,8 @@ export class PendingRequests {
   /** Times out everything whose deadline is at or before `now`. */
   expire(now: number): number {
     let n = 0;
-    while (this.slotHeap.length && this.slotHeap[0] <= now) {
-      const slot = this.popSlot();
+    while (this.slotHeap.size && this.slotHeap.peek()! <= now) {
+      const slot = this.slotHeap.pop()!;
       const ids = this.slots.get(slot);
       this.slots.delete(slot);
       if (!ids) continue;
@@ -109,43 +110,10 @@ export class PendingRequests {
 
   /** The earliest deadline slot still holding a request, or Infinity. */
   nextDeadline(): number {
-    while (this.slotHeap.length && !this.slots.get(this.slotHeap[0])?.size) {
-      this.slots.delete(this.popSlot());
+    while (this.slotHeap.size && !this.slots.get(this.slotHeap.peek()!)?.size) {
+      this.slots.delete(this.slotHeap.pop()!);
     }
-    return this.slotHeap.length ? this.slotHeap[0] : Infinity;
-  }
-
-  private pushSlot(slot: number): void {
-    const h = this.slotHeap;
-    h.push(slot);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p] <= h[i]) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-
-  private popSlot(): number {
-    const h = this.slotHeap;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l] < h[m]) m = l;
-        if (r < h.length && h[r] < h[m]) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
+    return this.slotHeap.peek() ?? Infinity;
   }
 }
 

@@ -2,6 +2,7 @@
  * Virtual time for the whole emulation. Tasks run in (time, insertion) order; nothing reads the wall clock, so tests
  * are fast and deterministic.
  */
+import { MinHeap } from '../../src/core/min-heap.ts';
 export interface ClockTask {
   readonly at: number;
   readonly seq: number;
@@ -11,7 +12,7 @@ export interface ClockTask {
 export class VirtualClock {
   private current = 0;
   private seq = 0;
-  private heap: ClockTask[] = [];
+  private readonly heap = new MinHeap<ClockTask>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
 
   /** Virtual milliseconds since the emulation began. */
   now(): number {
@@ -21,7 +22,7 @@ export class VirtualClock {
   /** Schedules `fn` at virtual time `at` (never in the past). */
   at(at: number, fn: () => void): ClockTask {
     const task: ClockTask = { at: Math.max(at, this.current), seq: this.seq++, fn };
-    this.push(task);
+    this.heap.push(task);
     return task;
   }
 
@@ -32,8 +33,8 @@ export class VirtualClock {
 
   /** Earliest pending task time, or Infinity. */
   nextAt(): number {
-    while (this.heap.length && this.heap[0].fn === null) this.pop();
-    return this.heap.length ? this.heap[0].at : Infinity;
+    while (this.heap.size && this.heap.peek()!.fn === null) this.heap.pop();
+    return this.heap.peek()?.at ?? Infinity;
   }
 
   /**
@@ -45,8 +46,8 @@ export class VirtualClock {
       const next = this.nextAt();
       if (next > until) break;
       this.current = next;
-      while (this.heap.length && this.heap[0].at === next) {
-        const task = this.pop();
+      while (this.heap.size && this.heap.peek()!.at === next) {
+        const task = this.heap.pop()!;
         const fn = task.fn;
         task.fn = null;
         if (fn) fn();
@@ -62,7 +63,7 @@ export class VirtualClock {
       const next = this.nextAt();
       if (next > until) break;
       this.current = next;
-      const task = this.pop();
+      const task = this.heap.pop()!;
       const fn = task.fn;
       task.fn = null;
       if (fn) fn();
@@ -71,43 +72,6 @@ export class VirtualClock {
   }
 
   get pending(): number {
-    return this.heap.length;
-  }
-
-  private less(a: ClockTask, b: ClockTask): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private push(task: ClockTask): void {
-    const h = this.heap;
-    h.push(task);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-
-  private pop(): ClockTask {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l], h[m])) m = l;
-        if (r < h.length && this.less(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
+    return this.heap.size;
   }
 }
