@@ -1,0 +1,116 @@
+/**
+ * callback_bridge's own wire protocol, written down as types (the Lua twin in `lua/` speaks exactly this).
+ *
+ * One net event carries every frame one resource sends one other resource in one tick:
+ *   `cbb:q:<resource>`  requests addressed to <resource> on the other side
+ *   `cbb:r:<resource>`  replies addressed to <resource> on the other side
+ * Its arguments are flat, with explicit counts, so user values sit at the top level of the payload (no extra msgpack
+ * nesting, ref §2.2's 16-level limit stays theirs) and nils keep their place (ref §2.2: pack_args keeps nils):
+ *
+ *   VERSION, kind, id, ..., kind, id, ..., END
+ *
+ *   REQUEST  1, id, name, argc, arg1 … argN
+ *   REPLY    2, id, argc, value1 … valueN
+ *   ERROR    3, id, code, message
+ *
+ * The batch always ends with the non-nil END marker, so a Lua receiver's `#` sees every argument.
+ */
+import { isCallbackErrorCode, type CallbackErrorCode } from '../core/errors.ts';
+
+export const PROTOCOL_VERSION = 1;
+export const FrameKind = { REQUEST: 1, REPLY: 2, ERROR: 3 } as const;
+export const END = 0;
+
+export const requestEvent = (resource: string) => `cbb:q:${resource}`;
+export const replyEvent = (resource: string) => `cbb:r:${resource}`;
+
+export interface RequestFrame {
+  kind: typeof FrameKind.REQUEST;
+  id: number;
+  name: string;
+  args: unknown[];
+}
+export interface ReplyFrame {
+  kind: typeof FrameKind.REPLY;
+  id: number;
+  values: unknown[];
+}
+export interface ErrorFrame {
+  kind: typeof FrameKind.ERROR;
+  id: number;
+  code: CallbackErrorCode;
+  message: string;
+}
+export type Frame = RequestFrame | ReplyFrame | ErrorFrame;
+
+/** Appends one frame to a flat batch under construction (no intermediate arrays on the hot path). */
+export function writeFrame(out: unknown[], frame: Frame): void {
+  switch (frame.kind) {
+    case FrameKind.REQUEST:
+      out.push(FrameKind.REQUEST, frame.id, frame.name, frame.args.length, ...frame.args);
+      break;
+    case FrameKind.REPLY:
+      out.push(FrameKind.REPLY, frame.id, frame.values.length, ...frame.values);
+      break;
+    case FrameKind.ERROR:
+      out.push(FrameKind.ERROR, frame.id, frame.code, frame.message);
+      break;
+  }
+}
+
+/** A finished batch: the arguments of one net event. */
+export function batch(frames: Frame[]): unknown[] {
+  const out: unknown[] = [PROTOCOL_VERSION];
+  for (const f of frames) writeFrame(out, f);
+  out.push(END);
+  return out;
+}
+
+/** Why a batch was refused: it came from a client, so anything may arrive (issue: fuzzing). */
+export class MalformedBatch extends Error {
+  override readonly name = 'MalformedBatch';
+}
+
+const MAX_ARGS = 255;
+
+/**
+ * Reads a batch received as event arguments. Strict: a wrong version, a bad kind, a count past the end, a
+ * non-integer id or a name that is not a string rejects the whole batch (it came from a cheater or a bug).
+ */
+export function readBatch(args: ArrayLike<unknown>): Frame[] {
+  if (args[0] !== PROTOCOL_VERSION) throw new MalformedBatch('unknown protocol version');
+  const frames: Frame[] = [];
+  let i = 1;
+  const n = args.length;
+  while (i < n) {
+    const kind = args[i];
+    if (kind === END) return frames;
+    const id = args[i + 1];
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new MalformedBatch('bad id');
+    if (kind === FrameKind.REQUEST) {
+      const name = args[i + 2];
+      const argc = args[i + 3];
+      if (typeof name !== 'string' || !isCount(argc) || i + 4 + argc > n) throw new MalformedBatch('bad request');
+      frames.push({ kind, id, name, args: Array.prototype.slice.call(args, i + 4, i + 4 + argc) });
+      i += 4 + argc;
+    } else if (kind === FrameKind.REPLY) {
+      const argc = args[i + 2];
+      if (!isCount(argc) || i + 3 + argc > n) throw new MalformedBatch('bad reply');
+      frames.push({ kind, id, values: Array.prototype.slice.call(args, i + 3, i + 3 + argc) });
+      i += 3 + argc;
+    } else if (kind === FrameKind.ERROR) {
+      const code = args[i + 2];
+      const message = args[i + 3];
+      if (!isCallbackErrorCode(code) || typeof message !== 'string') throw new MalformedBatch('bad error');
+      frames.push({ kind, id, code, message });
+      i += 4;
+    } else {
+      throw new MalformedBatch('bad frame kind');
+    }
+  }
+  throw new MalformedBatch('missing end marker');
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= MAX_ARGS;
+}
