@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CFXLUA_PROLOGUE, joaat, transformCfxLua } from '../emulator/lua/cfxlua-transform';
 import { getLuaVm, type LuaVm } from '../emulator/lua/lua-vm';
+import { cfxLuaError, runCfxLua } from '../support/lua-probe.ts';
 
 let vm: LuaVm;
 beforeAll(async () => {
@@ -11,31 +12,10 @@ beforeAll(async () => {
 });
 
 /** Runs CfxLua `src` in a fresh state, then returns `tostring(e)` for each plain-Lua expression in `exprs`. */
-function run(src: string, ...exprs: string[]): string[] {
-  const L = vm.newState();
-  try {
-    vm.run(L, CFXLUA_PROLOGUE + transformCfxLua(src), '=(src)');
-    return exprs.map((e) => {
-      vm.run(L, `__probe = tostring(${e})`);
-      vm.M._lua_getglobal(L, vm.cstr('__probe'));
-      const s = vm.toString(L, -1);
-      vm.setTop(L, -2);
-      return s ?? '<not a string>';
-    });
-  } finally {
-    vm.close(L);
-  }
-}
+const run = (src: string, ...exprs: string[]) => runCfxLua(vm, src, {}, ...exprs);
 
 /** The error message CfxLua `src` raises (load or run), or '' if none. */
-function errorOf(src: string): string {
-  try {
-    run(src);
-    return '';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
+const errorOf = (src: string) => cfxLuaError(vm, src);
 
 const lineCount = (s: string) => s.split(/\r\n|\n\r|\n|\r/).length;
 

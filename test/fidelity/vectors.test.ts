@@ -3,8 +3,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CFXLUA_PROLOGUE, transformCfxLua } from '../emulator/lua/cfxlua-transform';
 import { getLuaVm, type LuaVm } from '../emulator/lua/lua-vm';
+import { cfxLuaError, runCfxLua, type CfxLuaProbeOptions } from '../support/lua-probe.ts';
 
 const VECTOR_LUA = readFileSync(new URL('../emulator/lua/runtime/vector.lua', import.meta.url), 'utf8');
 
@@ -13,32 +13,12 @@ beforeAll(async () => {
   vm = await getLuaVm();
 });
 
-/** Loads vector.lua, runs CfxLua `src`, returns `tostring(e)` for each plain-Lua expression. */
-function run(src: string, ...exprs: string[]): string[] {
-  const L = vm.newState();
-  try {
-    vm.run(L, VECTOR_LUA, '@vector.lua');
-    vm.run(L, CFXLUA_PROLOGUE + transformCfxLua(src), '=(src)');
-    return exprs.map((e) => {
-      vm.run(L, `__probe = tostring(${e})`);
-      vm.M._lua_getglobal(L, vm.cstr('__probe'));
-      const s = vm.toString(L, -1);
-      vm.setTop(L, -2);
-      return s ?? '<not a string>';
-    });
-  } finally {
-    vm.close(L);
-  }
-}
+const WITH_VECTORS: CfxLuaProbeOptions = { prelude: [[VECTOR_LUA, '@vector.lua']] };
 
-function errorOf(src: string): string {
-  try {
-    run(src);
-    return '';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
+/** Loads vector.lua, runs CfxLua `src`, returns `tostring(e)` for each plain-Lua expression. */
+const run = (src: string, ...exprs: string[]) => runCfxLua(vm, src, WITH_VECTORS, ...exprs);
+
+const errorOf = (src: string) => cfxLuaError(vm, src, WITH_VECTORS);
 
 describe('vector values (ref §2.5)', () => {
   it('ref §2.5: constructors, aliases and tostring', () => {

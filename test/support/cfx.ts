@@ -1,13 +1,31 @@
 /**
- * Helpers for machine-level fidelity tests: inline resources in one line, and reading what a resource's scripts
- * left behind (a JS resource's `vm` context, a Lua resource's globals).
+ * Helpers for machine-level fidelity tests: a fresh emulator per test, inline resources in one line, and reading
+ * what a resource's scripts left behind (a JS resource's `vm` context, a Lua resource's globals).
  */
-import { expect } from 'vitest';
-import type { Emulator } from '../emulator/emulator.ts';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { Emulator, type EmulatorOptions } from '../emulator/emulator.ts';
 import type { Machine } from '../emulator/machine.ts';
 import type { JsRuntime } from '../emulator/js/runtime.ts';
 import type { LuaRuntime } from '../emulator/lua/runtime.ts';
 import { createJsCodec } from '../emulator/msgpack/js-codec.ts';
+
+/**
+ * Gives each test of the calling file a fresh `Emulator` (created in `beforeEach`, closed in `afterEach`);
+ * returns a getter for the current test's one.
+ */
+export function useEmulator(options?: EmulatorOptions): () => Emulator {
+  let emu: Emulator | undefined;
+  beforeEach(async () => {
+    emu = await Emulator.create(options);
+  });
+  afterEach(async () => {
+    await emu?.close();
+  });
+  return () => {
+    if (!emu) throw new Error('useEmulator: no emulator outside a test');
+    return emu;
+  };
+}
 
 export const manifest = (lines: string) => `fx_version 'cerulean'\ngame 'gta5'\n${lines}\n`;
 
