@@ -5,10 +5,10 @@ import { batch, MalformedBatch, readBatch, type Frame } from './frames.ts';
 describe('wire protocol (shared vectors, test/vectors/protocol.json)', () => {
   for (const v of vectors.valid) {
     it(`reads: ${v.name}`, () => {
-      expect(readBatch(v.batch as unknown[])).toEqual(v.frames);
+      expect(readBatch(v.batch as unknown[])).toEqual({ from: v.from, frames: v.frames });
     });
     it(`writes back: ${v.name}`, () => {
-      expect(batch(v.frames as Frame[])).toEqual(v.batch);
+      expect(batch(v.from, v.frames as Frame[])).toEqual(v.batch);
     });
   }
   for (const v of vectors.malformed) {

@@ -7,7 +7,10 @@
  * Its arguments are flat, with explicit counts, so user values sit at the top level of the payload (no extra msgpack
  * nesting, ref §2.2's 16-level limit stays theirs) and nils keep their place (ref §2.2: pack_args keeps nils):
  *
- *   VERSION, kind, id, ..., kind, id, ..., END
+ *   VERSION, FROM, kind, id, ..., kind, id, ..., END
+ *
+ * FROM is the sending resource: replies go to `cbb:r:<FROM>`. It comes from the sender, so it only ever chooses
+ * which of the sender's own resources hears a reply.
  *
  *   REQUEST  1, id, name, argc, arg1 … argN
  *   REPLY    2, id, argc, value1 … valueN
@@ -58,9 +61,9 @@ export function writeFrame(out: unknown[], frame: Frame): void {
   }
 }
 
-/** A finished batch: the arguments of one net event. */
-export function batch(frames: Frame[]): unknown[] {
-  const out: unknown[] = [PROTOCOL_VERSION];
+/** A finished batch from resource `from`: the arguments of one net event. */
+export function batch(from: string, frames: Frame[]): unknown[] {
+  const out: unknown[] = [PROTOCOL_VERSION, from];
   for (const f of frames) writeFrame(out, f);
   out.push(END);
   return out;
@@ -73,18 +76,29 @@ export class MalformedBatch extends Error {
 
 const MAX_ARGS = 255;
 
+export interface Batch {
+  from: string;
+  frames: Frame[];
+}
+
+/** Resource names as FiveM allows them: what FROM may be. */
+const RESOURCE_NAME = /^[\w.\-:@\[\]]{1,64}$/;
+
 /**
- * Reads a batch received as event arguments. Strict: a wrong version, a bad kind, a count past the end, a
- * non-integer id or a name that is not a string rejects the whole batch (it came from a cheater or a bug).
+ * Reads a batch received as event arguments. Strict: a wrong version, a bad sender name, a bad kind, a count past
+ * the end, a non-integer id or a name that is not a string rejects the whole batch (it came from a cheater or a bug).
  */
-export function readBatch(args: ArrayLike<unknown>): Frame[] {
+export function readBatch(args: ArrayLike<unknown>): Batch {
   if (args[0] !== PROTOCOL_VERSION) throw new MalformedBatch('unknown protocol version');
+  const from = args[1];
+  if (typeof from !== 'string' || !RESOURCE_NAME.test(from)) throw new MalformedBatch('bad sender');
   const frames: Frame[] = [];
-  let i = 1;
+  const batch: Batch = { from, frames };
+  let i = 2;
   const n = args.length;
   while (i < n) {
     const kind = args[i];
-    if (kind === END) return frames;
+    if (kind === END) return batch;
     const id = args[i + 1];
     if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new MalformedBatch('bad id');
     if (kind === FrameKind.REQUEST) {
