@@ -9,7 +9,9 @@ version '0.1.0'
 server_script 'dist/server.js'
 client_script 'dist/client.js'
 
--- Lua pieces other resources include with shared_script '@callback_bridge/import.lua'.
+-- What other resources include: shared_script '@callback_bridge/import.lua' (Lua) or
+-- '@callback_bridge/dist/callbacks.js' (JS, defines the global CallbackBridge).
 files {
   'import.lua',
+  'dist/callbacks.js',
 }

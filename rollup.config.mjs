@@ -11,6 +11,11 @@ export default [
     plugins: plugins('es2022'),
   },
   {
+    input: 'src/lib/callbacks.ts',
+    output: { file: 'dist/callbacks.js', format: 'iife', generatedCode: 'es2015', sourcemap: false },
+    plugins: plugins('es2021'),
+  },
+  {
     input: 'src/client/index.ts',
     output: { file: 'dist/client.js', format: 'iife', generatedCode: 'es2015', sourcemap: false },
     plugins: plugins('es2021'),

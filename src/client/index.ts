@@ -1,2 +1,42 @@
-/** Client entry of the callback_bridge resource. */
-exports('GetBridgeVersion', () => '0.1.0');
+/**
+ * Client side of the callback_bridge resource: it decides which client resource owns which client callback name,
+ * announces them to the server, keeps the server's names for resources that start later, and answers calls
+ * addressed to the bridge (its exports' callbacks, NOT_FOUND for the rest).
+ */
+import { Ownership } from '../bridge/ownership.ts';
+import { cfxTransport } from '../engine/cfx-transport.ts';
+import { Directory, DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
+import { CallbackEngine } from '../engine/engine.ts';
+
+const VERSION = '0.1.0';
+const transport = cfxTransport();
+const clientNames = new Ownership();
+const serverNames = new Directory();
+
+clientNames.onChange((delta) => emitNet(DIRECTORY_EVENTS.announce, delta));
+onNet(DIRECTORY_EVENTS.toClients, (delta: DirectoryDelta) => {
+  if (typeof source === 'number' && Array.isArray(delta)) serverNames.apply(delta);
+});
+
+const coordinator: Coordinator = {
+  claim(name, owner, allowOverride, address) {
+    const [ok, holder] = clientNames.claim(name, owner, allowOverride, address);
+    return ok ? { ok: true } : { ok: false, owner: holder ?? 'another resource' };
+  },
+  release: (name, owner) => void clientNames.release(name, owner),
+  ownerOnOtherSide: (name) => serverNames.ownerOf(name),
+};
+const engine = new CallbackEngine(transport, coordinator);
+
+exports('ClaimCallback', (side: string, name: string, owner: string, allowOverride: boolean, address?: string) =>
+  side === 'client' ? clientNames.claim(String(name), String(owner), !!allowOverride, address ? String(address) : undefined) : [true],
+);
+exports('ReleaseCallback', (side: string, name: string, owner: string) => {
+  if (side === 'client') clientNames.release(String(name), String(owner));
+});
+exports('GetDirectory', (side: string): DirectoryDelta => (side === 'server' ? serverNames.entries() : clientNames.entries()));
+
+on('onResourceStop', (name: string) => clientNames.releaseOwner(name));
+emitNet(DIRECTORY_EVENTS.hello);
+
+exports('GetBridgeVersion', () => VERSION);

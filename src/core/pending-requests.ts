@@ -6,15 +6,15 @@
 import { CallbackError, type CallbackErrorCode } from './errors.ts';
 import { MinHeap } from './min-heap.ts';
 
-/** How a request ended: the values the handler sent, or a coded error. */
-export type Outcome = { ok: true; values: unknown[] } | { ok: false; error: CallbackError };
+/** How a request ended: the values the handler sent, or an error (a CallbackError, or an abort signal's reason). */
+export type Outcome = { ok: true; values: unknown[] } | { ok: false; error: Error };
 
 export interface PendingRequest {
   readonly id: number;
   readonly name: string;
   /** The player on the other end (server side), or 0 on a client. */
   readonly player: number;
-  /** The resource whose code waits for the answer. */
+  /** The resource that answers: its stop ends the request (RESOURCE_STOPPED). */
   readonly resource: string;
   readonly startedAt: number;
   readonly deadline: number;

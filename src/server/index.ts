@@ -1,2 +1,72 @@
-/** Server entry of the callback_bridge resource. */
-exports('GetBridgeVersion', () => '0.1.0');
+/**
+ * Server side of the callback_bridge resource. It decides who owns which callback name and tells the resources that
+ * call them; calls between resources never pass through it (contract §10). Its own engine answers calls addressed to
+ * the bridge: names served through its exports (the convenience path) and NOT_FOUND for names nobody serves.
+ */
+import { Ownership } from '../bridge/ownership.ts';
+import { cfxTransport } from '../engine/cfx-transport.ts';
+import { DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
+import { CallbackEngine } from '../engine/engine.ts';
+
+const VERSION = '0.1.0';
+const transport = cfxTransport();
+const serverNames = new Ownership();
+/** Each player's client callbacks, as that client announced them. */
+const clientNames = new Map<number, Ownership>();
+
+serverNames.onChange((delta) => emitNet(DIRECTORY_EVENTS.toClients, -1, delta));
+
+function namesOf(player: number): Ownership {
+  let names = clientNames.get(player);
+  if (!names) {
+    names = new Ownership();
+    names.onChange((delta) => emit(DIRECTORY_EVENTS.toServerResources, player, delta));
+    clientNames.set(player, names);
+  }
+  return names;
+}
+
+const claim = (side: string, name: string, owner: string, allowOverride: boolean, address?: string) =>
+  side === 'server' ? serverNames.claim(String(name), String(owner), !!allowOverride, address ? String(address) : undefined) : [true];
+
+/** The bridge's own engine decides ownership directly, without calling its own exports. */
+const coordinator: Coordinator = {
+  claim(name, owner, allowOverride, address) {
+    const [ok, holder] = serverNames.claim(name, owner, allowOverride, address);
+    return ok ? { ok: true } : { ok: false, owner: holder ?? 'another resource' };
+  },
+  release: (name, owner) => void serverNames.release(name, owner),
+  ownerOnOtherSide: (name, player) => clientNames.get(player)?.addressOf(name),
+};
+const engine = new CallbackEngine(transport, coordinator);
+
+exports('ClaimCallback', claim);
+exports('ReleaseCallback', (side: string, name: string, owner: string) => {
+  if (side === 'server') serverNames.release(String(name), String(owner));
+});
+exports('GetDirectory', (side: string, player?: number): DirectoryDelta =>
+  side === 'server' ? serverNames.entries() : (clientNames.get(Number(player))?.entries() ?? []),
+);
+
+// A client bridge asks for the server's names when it starts, then announces its own client names.
+onNet(DIRECTORY_EVENTS.hello, () => {
+  emitNet(DIRECTORY_EVENTS.toClients, Number(source), serverNames.entries());
+});
+onNet(DIRECTORY_EVENTS.announce, (delta: unknown) => {
+  const player = Number(source);
+  if (!Array.isArray(delta) || delta.length > 1000) return;
+  const names = namesOf(player);
+  for (const item of delta) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string' || item[0].length > 200) continue;
+    if (typeof item[1] === 'string') names.claim(item[0], item[1], true);
+    else names.release(item[0], names.ownerOf(item[0]) ?? '');
+  }
+});
+
+on('playerDropped', () => {
+  const player = Number(source);
+  if (clientNames.delete(player)) emit(DIRECTORY_EVENTS.toServerResources, player, null);
+});
+on('onResourceStop', (name: string) => serverNames.releaseOwner(name));
+
+exports('GetBridgeVersion', () => VERSION);

@@ -1,0 +1,123 @@
+/**
+ * The checks a request passes before its handler runs, small and in a fixed order (contract §6): rate limit,
+ * payload size, schema, ACE permission, requests in flight. The first that fails answers the caller with its code,
+ * and the handler never runs.
+ */
+import type { CallbackErrorCode } from '../core/errors.ts';
+import { argsSize } from '../core/payload-size.ts';
+import { RateLimiter } from '../core/token-bucket.ts';
+import { validate, type ValidationResult } from '../core/validation.ts';
+import type { EngineConfig } from './config.ts';
+import type { RegisteredCallback } from './handlers.ts';
+import type { Transport } from './transport.ts';
+
+export interface RequestInfo {
+  /** The calling player (server side), 0 on a client. */
+  readonly from: number;
+  readonly callback: RegisteredCallback;
+  readonly args: unknown[];
+  readonly now: number;
+}
+
+/** A failed check: the code, and a message safe to show the caller. */
+export interface Refusal {
+  code: CallbackErrorCode;
+  message?: string;
+}
+
+type Check = (req: RequestInfo) => Refusal | null | Promise<Refusal | null>;
+
+export class RequestChecks {
+  /** Per callback name: one bucket per player. */
+  private readonly limiters = new Map<string, RateLimiter<number>>();
+  /** Requests running in this engine's handlers, per player and in all. */
+  private readonly running = new Map<number, number>();
+  private total = 0;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly transport: Transport,
+  ) {}
+
+  /** The order is the contract's; each check is a few lines. */
+  private readonly order: Check[] = [
+    (req) => this.rateLimit(req),
+    (req) => this.payloadSize(req),
+    (req) => this.schema(req),
+    (req) => this.permission(req),
+    (req) => this.inFlight(req),
+  ];
+
+  /** Runs the checks in order from `start`; synchronous unless a Standard Schema answers asynchronously. */
+  run(req: RequestInfo, start = 0): Refusal | null | Promise<Refusal | null> {
+    for (let i = start; i < this.order.length; i++) {
+      const r = this.order[i](req);
+      if (r instanceof Promise) return r.then((res) => res ?? this.run(req, i + 1));
+      if (r) return r;
+    }
+    return null;
+  }
+
+  private rateLimit({ from, callback, now }: RequestInfo): Refusal | null {
+    const limits = callback.options.rateLimit;
+    if (limits === false || !from) return null;
+    let limiter = this.limiters.get(callback.name);
+    if (!limiter) this.limiters.set(callback.name, (limiter = new RateLimiter(limits ?? this.config.rateLimit)));
+    return limiter.take(from, now) ? null : { code: 'RATE_LIMITED' };
+  }
+
+  private payloadSize({ callback, args }: RequestInfo): Refusal | null {
+    const max = callback.options.maxPayload ?? this.config.maxPayload;
+    return argsSize(args, max) > max ? { code: 'PAYLOAD_TOO_LARGE' } : null;
+  }
+
+  private schema({ callback, args }: RequestInfo): Refusal | null | Promise<Refusal | null> {
+    const schema = callback.options.validate;
+    if (!schema) return null;
+    const result = validate(args[0], schema);
+    const refuse = (r: ValidationResult): Refusal | null =>
+      r.valid ? null : { code: 'INVALID_ARGUMENTS', message: r.errors.join('; ') };
+    return result instanceof Promise ? result.then(refuse, () => ({ code: 'INVALID_ARGUMENTS' })) : refuse(result);
+  }
+
+  private permission({ from, callback }: RequestInfo): Refusal | null {
+    const ace = callback.options.permission;
+    if (!ace || !from) return null;
+    return this.transport.allowed(from, ace) ? null : { code: 'FORBIDDEN' };
+  }
+
+  private inFlight({ from }: RequestInfo): Refusal | null {
+    if (this.total >= this.config.maxInFlightTotal) return { code: 'BUSY' };
+    if (from && (this.running.get(from) ?? 0) >= this.config.maxInFlightPerPlayer) return { code: 'BUSY' };
+    return null;
+  }
+
+  /** A handler started for `from`; pair every call with `end`. */
+  begin(from: number): void {
+    this.total++;
+    if (from) this.running.set(from, (this.running.get(from) ?? 0) + 1);
+  }
+
+  end(from: number): void {
+    this.total = Math.max(0, this.total - 1);
+    if (!from) return;
+    const n = (this.running.get(from) ?? 1) - 1;
+    if (n > 0) this.running.set(from, n);
+    else this.running.delete(from);
+  }
+
+  /** Forgets a player who dropped (their buckets and counts). */
+  forgetPlayer(player: number): void {
+    for (const limiter of this.limiters.values()) limiter.forget(player);
+  }
+
+  /** Forgets the buckets of callbacks that are gone. */
+  forgetCallback(name: string): void {
+    this.limiters.delete(name);
+  }
+
+  /** Frees idle buckets; called now and then from the tick. */
+  sweep(now: number): void {
+    for (const limiter of this.limiters.values()) limiter.sweep(now);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * One callback engine: the caller's side and the handler's side of every callback of the resource it runs in.
+ * It owns one pending table (settled in one place), one outbox flushed once per tick, and the handlers.
+ */
+import { CallbackError } from '../core/errors.ts';
+import { PendingRequests, type Outcome } from '../core/pending-requests.ts';
+import { FrameKind, MalformedBatch, readBatch, replyEvent, requestEvent } from '../protocol/frames.ts';
+import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
+import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
+import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
+import { MetricsTable } from './metrics.ts';
+import { Outbox } from './outbox.ts';
+import { Responder } from './responder.ts';
+import type { Transport } from './transport.ts';
+
+/** Ids of requests a server sends to players are random (contract §6: unguessable); a client's only count. */
+const ID_SPACE = 2 ** 31;
+
+export class CallbackEngine {
+  readonly config: EngineConfig;
+  readonly handlers = new HandlerRegistry();
+  readonly pending = new PendingRequests();
+  readonly metrics: MetricsTable;
+  readonly outbox: Outbox;
+  private readonly responder: Responder;
+  private nextId = 1;
+  private stopped = false;
+  /** Retries waiting for their backoff: [due, run]. */
+  private retries: Array<[number, () => void]> = [];
+
+  constructor(
+    readonly transport: Transport,
+    private readonly coordinator: Coordinator,
+    config?: Partial<EngineConfig>,
+  ) {
+    this.config = { ...readConfig(transport.convar), ...config };
+    this.metrics = new MetricsTable(transport.resource);
+    this.outbox = new Outbox(transport, this.config);
+    this.responder = new Responder(transport, this.config, this.handlers, this.outbox, this.metrics);
+    transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true));
+    transport.onNet(replyEvent(transport.resource), (from, args) => this.receive(from, args, false));
+    transport.onPlayerDropped((player) => this.playerDropped(player));
+    transport.onResourceStop((name) => this.resourceStopped(name));
+  }
+
+  // ---- registration ----
+
+  /** Registers `name`; returns false (and warns) when another resource owns it. */
+  register(name: string, style: HandlerStyle, handler: Handler, options: CallbackOptions = {}, owner = this.transport.resource): boolean {
+    if (typeof name !== 'string' || name === '' || typeof handler !== 'function') {
+      throw new TypeError('register(name, handler): name must be a non-empty string and handler a function');
+    }
+    const claim = this.coordinator.claim(name, owner, !!options.allowOverride, this.transport.resource);
+    const local = claim.ok ? this.handlers.add({ name, style, handler, options, owner }) : claim;
+    if (!local.ok) {
+      this.transport.log('warn', `${owner} tried to register callback '${name}', owned by ${local.owner}: refused (set allowOverride to take it over)`);
+      return false;
+    }
+    return true;
+  }
+
+  unregister(name: string, owner = this.transport.resource): boolean {
+    if (!this.handlers.remove(name, owner)) return false;
+    this.responder.checks.forgetCallback(name);
+    this.coordinator.release(name, owner);
+    return true;
+  }
+
+  has(name: string): boolean {
+    return this.handlers.has(name);
+  }
+
+  // ---- calls ----
+
+  /**
+   * Calls `name` on the other side (`target` is the player on the server, ignored on a client). `done` runs once
+   * with the outcome. Retries only on TIMEOUT or BUSY and only when asked (idempotent calls).
+   */
+  call(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
+    let attempt = 0;
+    const once = () => {
+      this.send(target, name, args, options, (outcome) => {
+        const retriable = !outcome.ok && outcome.error instanceof CallbackError && (outcome.error.code === 'TIMEOUT' || outcome.error.code === 'BUSY');
+        if (retriable && attempt < (options.retries ?? 0) && !options.signal?.aborted) {
+          const delay = (options.backoff ?? 250) * 2 ** attempt++;
+          this.retries.push([this.transport.now() + delay, once]);
+          this.wake();
+        } else done(outcome);
+      });
+    };
+    once();
+  }
+
+  private send(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
+    const signal = options.signal;
+    if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
+    if (signal?.aborted) return done({ ok: false, error: abortReason(signal) });
+    const id = this.newId();
+    const owner = this.coordinator.ownerOnOtherSide(name, target) ?? BRIDGE_RESOURCE;
+    const now = this.transport.now();
+    const onAbort = () => this.pending.settle(id, { ok: false, error: abortReason(signal!) });
+    this.metrics.started('caller', name);
+    this.pending.add({
+      id, name, player: this.transport.side === 'server' ? target : 0, resource: owner, startedAt: now,
+      deadline: now + (options.timeout ?? this.config.timeout),
+      done: (outcome) => {
+        signal?.removeEventListener('abort', onAbort);
+        const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : undefined;
+        this.metrics.finished('caller', name, this.transport.now() - now, code);
+        done(outcome);
+      },
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.outbox.request(requestEvent(owner), target, id, name, args);
+    this.wake();
+  }
+
+  private newId(): number {
+    if (this.transport.side === 'client') return this.nextId++;
+    let id: number;
+    do id = 1 + Math.floor(Math.random() * (ID_SPACE - 1));
+    while (this.pending.has(id));
+    return id;
+  }
+
+  // ---- the wire ----
+
+  private receive(from: number, args: unknown[], isRequest: boolean): void {
+    let batch;
+    try {
+      batch = readBatch(args);
+    } catch (e) {
+      if (!(e instanceof MalformedBatch)) throw e;
+      this.metrics.counters.malformed++;
+      return;
+    }
+    for (const frame of batch.frames) {
+      if (frame.kind === FrameKind.REQUEST) {
+        if (isRequest) this.responder.handle({ player: from, resource: batch.from }, frame);
+        continue;
+      }
+      if (isRequest) continue;
+      const request = this.pending.get(frame.id);
+      if (!request) {
+        this.metrics.counters.lateReplies++;
+      } else if (this.transport.side === 'server' && request.player !== from) {
+        // A reply to a request sent to another player (contract §6): ignored, counted.
+        this.metrics.counters.forgedReplies++;
+      } else if (frame.kind === FrameKind.REPLY) {
+        this.pending.settle(frame.id, { ok: true, values: frame.values });
+      } else {
+        this.pending.settle(frame.id, { ok: false, error: new CallbackError(frame.code, request.name, frame.message) });
+      }
+    }
+    this.wake();
+  }
+
+  // ---- time and lifecycle ----
+
+  /** One frame: due retries, deadlines, then the outbox. Keeps ticking while anything waits. */
+  private readonly tick = (): boolean => {
+    const now = this.transport.now();
+    if (this.retries.length) {
+      const due = this.retries.filter((r) => r[0] <= now);
+      this.retries = this.retries.filter((r) => r[0] > now);
+      for (const [, run] of due) run();
+    }
+    this.pending.expire(now);
+    this.responder.serving.expire(now);
+    const waiting = this.outbox.flush(now);
+    return waiting || this.pending.size > 0 || this.responder.serving.size > 0 || this.retries.length > 0;
+  };
+
+  private wake(): void {
+    if (!this.stopped) this.transport.everyTick(this.tick);
+  }
+
+  private playerDropped(player: number): void {
+    this.pending.failPlayer(player, 'PLAYER_DROPPED');
+    this.responder.serving.failPlayer(player, 'PLAYER_DROPPED');
+    this.responder.checks.forgetPlayer(player);
+    this.outbox.forget(player);
+  }
+
+  private resourceStopped(name: string): void {
+    if (name === this.transport.resource) {
+      this.stopped = true;
+      this.pending.failWhere(() => true, 'RESOURCE_STOPPED');
+      this.responder.serving.failWhere(() => true, 'RESOURCE_STOPPED');
+      return;
+    }
+    this.pending.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
+    for (const gone of this.handlers.removeOwner(name)) this.coordinator.release(gone, name);
+    this.responder.serving.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
+  }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
+}

@@ -1,0 +1,113 @@
+/**
+ * The handler's side of the engine: takes request frames, runs the checks, runs the handler protected, and queues
+ * exactly one reply per request. A handler that never answers holds its slot only until the callback's deadline.
+ */
+import { CallbackError, defaultMessage } from '../core/errors.ts';
+import { PendingRequests } from '../core/pending-requests.ts';
+import { replyEvent, type RequestFrame } from '../protocol/frames.ts';
+import type { EngineConfig } from './config.ts';
+import { RequestChecks, type Refusal } from './checks.ts';
+import type { HandlerRegistry, RegisteredCallback } from './handlers.ts';
+import type { MetricsTable } from './metrics.ts';
+import type { Outbox } from './outbox.ts';
+import type { Transport } from './transport.ts';
+
+/** Where a request came from: the player (0 on a client) and the resource that waits for the reply. */
+export interface Origin {
+  player: number;
+  resource: string;
+}
+
+export class Responder {
+  readonly checks: RequestChecks;
+  /** Requests whose handler runs now; settled by the first reply or by the deadline. */
+  readonly serving = new PendingRequests();
+  private nextServingId = 1;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly config: EngineConfig,
+    private readonly handlers: HandlerRegistry,
+    private readonly outbox: Outbox,
+    private readonly metrics: MetricsTable,
+  ) {
+    this.checks = new RequestChecks(config, transport);
+  }
+
+  /** Serves one request frame. */
+  handle(origin: Origin, frame: RequestFrame): void {
+    const callback = this.handlers.get(frame.name);
+    if (!callback) {
+      this.refuse(origin, frame, { code: 'NOT_FOUND' });
+      return;
+    }
+    const req = { from: origin.player, callback, args: frame.args, now: this.transport.now() };
+    const refusal = this.checks.run(req);
+    if (refusal instanceof Promise) {
+      refusal.then((r) => (r ? this.refuse(origin, frame, r) : this.run(origin, frame, callback)));
+    } else if (refusal) {
+      this.refuse(origin, frame, refusal);
+    } else {
+      this.run(origin, frame, callback);
+    }
+  }
+
+  private refuse(origin: Origin, frame: RequestFrame, refusal: Refusal): void {
+    this.metrics.refused('handler', frame.name, refusal.code);
+    const message = refusal.message ? `${defaultMessage(refusal.code, frame.name)}: ${refusal.message}` : defaultMessage(refusal.code, frame.name);
+    this.outbox.error(replyEvent(origin.resource), origin.player, frame.id, refusal.code, message);
+  }
+
+  /** Runs the handler once, protected; its first answer wins and is the only reply. */
+  private run(origin: Origin, frame: RequestFrame, callback: RegisteredCallback): void {
+    const startedAt = this.transport.now();
+    const id = this.nextServingId++;
+    const from = origin.player;
+    this.checks.begin(from);
+    this.metrics.started('handler', frame.name);
+    this.serving.add({
+      id,
+      name: frame.name,
+      player: from,
+      resource: callback.owner,
+      startedAt,
+      deadline: startedAt + (callback.options.timeout ?? this.config.timeout),
+      done: (outcome) => {
+        this.checks.end(from);
+        const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
+        this.metrics.finished('handler', frame.name, this.transport.now() - startedAt, code);
+        // A timed-out handler sends nothing: its caller has its own deadline. A dropped player gets nothing either.
+        if (code === 'TIMEOUT' || code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
+        const event = replyEvent(origin.resource);
+        if (outcome.ok) this.outbox.reply(event, from, frame.id, outcome.values, callback.options.latent !== false);
+        else this.outbox.error(event, from, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
+      },
+    });
+    const answer = (values: unknown[]) => this.serving.settle(id, { ok: true, values });
+    const fail = (error: unknown) => {
+      if (!this.serving.has(id)) return;
+      // The caller gets the code only; the stack stays in this console (contract §6).
+      this.transport.log('error', `callback '${frame.name}' (resource ${callback.owner}) failed: ${describe(error)}`);
+      this.serving.settle(id, { ok: false, error: new CallbackError('HANDLER_ERROR', frame.name, undefined, { cause: error }) });
+    };
+    try {
+      if (callback.style === 'cb') {
+        const cb = (...values: unknown[]) => void answer(values);
+        if (this.transport.side === 'server') callback.handler(from, cb, ...frame.args);
+        else callback.handler(cb, ...frame.args);
+      } else {
+        const rv = this.transport.side === 'server' ? callback.handler(from, ...frame.args) : callback.handler(...frame.args);
+        if (rv && typeof (rv as PromiseLike<unknown>).then === 'function') {
+          (rv as PromiseLike<unknown>).then((v) => answer(v === undefined ? [] : [v]), fail);
+        } else answer(rv === undefined ? [] : [rv]);
+      }
+    } catch (e) {
+      fail(e);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? error.message;
+  return String(error);
+}
