@@ -13,6 +13,9 @@ import { Outbox } from './outbox.ts';
 import { Responder } from './responder.ts';
 import type { Transport } from './transport.ts';
 
+/** The bridge raises it with a collector function; every engine on the machine answers with its metrics. */
+export const METRICS_PULL_EVENT = 'cbb:metrics:pull';
+
 /** Ids of requests a server sends to players are random (contract §6: unguessable); a client's only count. */
 const ID_SPACE = 2 ** 31;
 
@@ -40,6 +43,10 @@ export class CallbackEngine {
     transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true));
     transport.onNet(replyEvent(transport.resource), (from, args) => this.receive(from, args, false));
     transport.onPlayerDropped((player) => this.playerDropped(player));
+    // Metrics are pulled by the bridge when someone asks, never pushed per call (contract §10).
+    transport.onLocal(METRICS_PULL_EVENT, (invoker, [collect]) => {
+      if (invoker === BRIDGE_RESOURCE && typeof collect === 'function') collect(this.metrics.snapshot(), { ...this.metrics.counters });
+    });
     transport.onResourceStop((name) => this.resourceStopped(name));
   }
 
