@@ -26,7 +26,11 @@ export class CallbackEngine {
   readonly metrics: MetricsTable;
   readonly outbox: Outbox;
   private readonly responder: Responder;
-  private nextId = 1;
+  /**
+   * A client's ids count up from a random start: a restarted resource must not reuse the ids of its previous run,
+   * or a reply still travelling to the old run would settle a new call (test: "a reply meant for a previous run").
+   */
+  private nextId = 1 + Math.floor(Math.random() * (ID_SPACE / 2));
   private stopped = false;
   /** Retries waiting for their backoff: [due, run]. */
   private retries: Array<[number, () => void]> = [];
@@ -85,12 +89,20 @@ export class CallbackEngine {
    */
   call(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
     let attempt = 0;
+    const signal = options.signal;
     const once = () => {
       this.send(target, name, args, options, (outcome) => {
         const retriable = !outcome.ok && outcome.error instanceof CallbackError && (outcome.error.code === 'TIMEOUT' || outcome.error.code === 'BUSY');
-        if (retriable && attempt < (options.retries ?? 0) && !options.signal?.aborted) {
+        if (retriable && attempt < (options.retries ?? 0) && !signal?.aborted) {
           const delay = (options.backoff ?? 250) * 2 ** attempt++;
-          this.retries.push([this.transport.now() + delay, once]);
+          // An abort while the retry waits for its backoff ends the call now, not when the next attempt starts.
+          const onAbort = () => {
+            this.retries = this.retries.filter((r) => r !== retry);
+            done({ ok: false, error: abortReason(signal!) });
+          };
+          const retry: [number, () => void] = [this.transport.now() + delay, () => (signal?.removeEventListener('abort', onAbort), once())];
+          signal?.addEventListener('abort', onAbort, { once: true });
+          this.retries.push(retry);
           this.wake();
         } else done(outcome);
       });
@@ -123,7 +135,10 @@ export class CallbackEngine {
   }
 
   private newId(): number {
-    if (this.transport.side === 'client') return this.nextId++;
+    if (this.transport.side === 'client') {
+      if (this.nextId >= ID_SPACE) this.nextId = 1;
+      return this.nextId++;
+    }
     let id: number;
     do id = 1 + Math.floor(Math.random() * (ID_SPACE - 1));
     while (this.pending.has(id));
@@ -204,5 +219,8 @@ export class CallbackEngine {
 
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
+  // The controller may come from another realm (the runtime's globals), where `instanceof Error` is false: any
+  // error-like reason passes through unchanged, as `fetch` does.
+  if (reason instanceof Error || (typeof reason === 'object' && reason !== null && typeof (reason as Error).message === 'string')) return reason as Error;
+  return new Error(String(reason ?? 'aborted'));
 }

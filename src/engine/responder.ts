@@ -76,10 +76,13 @@ export class Responder {
         this.checks.end(from);
         const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
         this.metrics.finished('handler', frame.name, this.transport.now() - startedAt, code);
-        // A timed-out handler sends nothing: its caller has its own deadline. A dropped player gets nothing either.
-        if (code === 'TIMEOUT' || code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
+        // A dropped player or a stopping resource gets nothing.
+        if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
         const event = replyEvent(origin.resource);
         if (outcome.ok) this.outbox.reply(event, from, frame.id, outcome.values, callback.options.latent !== false);
+        // Past the callback's own timeout the caller hears TIMEOUT now: it may have no deadline of its own that
+        // short, and no answer can come any more (contract §6: nothing waits for a timeout that cannot come).
+        else if (code === 'TIMEOUT') this.outbox.error(event, from, frame.id, 'TIMEOUT', defaultMessage('TIMEOUT', frame.name));
         else this.outbox.error(event, from, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
       },
     });
