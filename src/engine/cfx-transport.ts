@@ -11,6 +11,7 @@ declare const GetInvokingResource: () => string | null;
 declare const GetGameTimer: () => number;
 declare const GetConvar: (name: string, fallback: string) => string;
 declare const IsPlayerAceAllowed: (player: string, object: string) => boolean;
+declare const DoesPlayerExist: (player: string) => boolean;
 declare const onNet: (event: string, fn: (...args: unknown[]) => void) => void;
 declare const on: (event: string, fn: (...args: unknown[]) => void) => void;
 declare const emit: (event: string, ...args: unknown[]) => void;
@@ -40,11 +41,11 @@ export function cfxTransport(): Transport {
       } else if (latent) TriggerLatentServerEvent(event, LATENT_BPS, ...args);
       else emitNet(event, ...args);
     },
-    onNet(event, handler) {
+    onNet(event, handler, spoofed) {
       onNet(event, (...args: unknown[]) => {
         // `source` is '' when another resource on this machine raised the event locally: a spoof (contract §6).
         const src = g.source;
-        if (typeof src !== 'number') return;
+        if (typeof src !== 'number') return void spoofed?.();
         handler(side === 'server' ? src : 0, args);
       });
     },
@@ -71,6 +72,7 @@ export function cfxTransport(): Transport {
     onResourceStop(fn) {
       on('onResourceStop', (name: unknown) => fn(String(name)));
     },
+    connected: (player) => side === 'client' || DoesPlayerExist(String(player)),
     allowed: (player, permission) => side === 'client' || IsPlayerAceAllowed(String(player), permission),
     convar: (name, fallback) => GetConvar(name, fallback),
     log(level, message) {

@@ -44,8 +44,9 @@ export class CallbackEngine {
     this.metrics = new MetricsTable(transport.resource);
     this.outbox = new Outbox(transport, this.config);
     this.responder = new Responder(transport, this.config, this.handlers, this.outbox, this.metrics);
-    transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true));
-    transport.onNet(replyEvent(transport.resource), (from, args) => this.receive(from, args, false));
+    const spoofed = () => void this.metrics.counters.spoofed++;
+    transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true), spoofed);
+    transport.onNet(replyEvent(transport.resource), (from, args) => this.receive(from, args, false), spoofed);
     transport.onPlayerDropped((player) => this.playerDropped(player));
     // Metrics are pulled by the bridge when someone asks, never pushed per call (contract §10).
     transport.onLocal(METRICS_PULL_EVENT, (invoker, [collect]) => {
@@ -114,6 +115,10 @@ export class CallbackEngine {
     const signal = options.signal;
     if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
     if (signal?.aborted) return done({ ok: false, error: abortReason(signal) });
+    // A request to a player who is not there could only time out (contract §6: nothing waits for that).
+    if (!this.transport.connected(target)) {
+      return done({ ok: false, error: new CallbackError('PLAYER_DROPPED', name, `callback '${name}': player ${target} is not connected`) });
+    }
     const id = this.newId();
     const owner = this.coordinator.ownerOnOtherSide(name, target) ?? BRIDGE_RESOURCE;
     const now = this.transport.now();

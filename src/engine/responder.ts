@@ -88,9 +88,10 @@ export class Responder {
     });
     const answer = (values: unknown[]) => this.serving.settle(id, { ok: true, values });
     const fail = (error: unknown) => {
-      if (!this.serving.has(id)) return;
-      // The caller gets the code only; the stack stays in this console (contract §6).
+      // The caller gets the code only; the stack stays in this console (contract §6). Printed even when the handler
+      // already answered (it threw after its cb call): failure is never silent.
       this.transport.log('error', `callback '${frame.name}' (resource ${callback.owner}) failed: ${describe(error)}`);
+      if (!this.serving.has(id)) return;
       this.serving.settle(id, { ok: false, error: new CallbackError('HANDLER_ERROR', frame.name, undefined, { cause: error }) });
     };
     try {

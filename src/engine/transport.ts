@@ -17,9 +17,10 @@ export interface Transport {
   send(event: string, target: number, args: unknown[], latent: boolean): void;
   /**
    * Listens to a net event. `from` is the sending player on the server, 0 on a client (the server). Events that did
-   * not come from the network (a local `TriggerEvent` spoofing a net event, `source == ''`) never reach `handler`.
+   * not come from the network (a local `TriggerEvent` spoofing a net event, `source == ''`) never reach `handler`;
+   * `spoofed` hears of them (a counter).
    */
-  onNet(event: string, handler: (from: number, args: unknown[]) => void): void;
+  onNet(event: string, handler: (from: number, args: unknown[]) => void, spoofed?: () => void): void;
   /** Listens to a local event; `invoker` is the resource that raised it (GetInvokingResource). */
   onLocal(event: string, handler: (invoker: string | null, args: unknown[]) => void): void;
   /** Raises a local event on this machine. */
@@ -30,6 +31,8 @@ export interface Transport {
   onPlayerDropped(fn: (player: number) => void): void;
   /** Calls `fn(resource)` when any resource on this machine starts stopping (`onResourceStop`, immediate). */
   onResourceStop(fn: (resource: string) => void): void;
+  /** Whether `player` is connected (DoesPlayerExist). Always true on a client (its only peer is the server). */
+  connected(player: number): boolean;
   /** Whether a player may use `permission` (IsPlayerAceAllowed). Always true on a client. */
   allowed(player: number, permission: string): boolean;
   /** A convar (replicated ones on a client). */
