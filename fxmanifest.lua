@@ -13,5 +13,22 @@ client_script 'dist/client.js'
 -- '@callback_bridge/dist/callbacks.js' (JS, defines the global CallbackBridge).
 files {
   'import.lua',
+  'lua/errors.lua',
+  'lua/protocol.lua',
+  'lua/heap.lua',
+  'lua/pending.lua',
+  'lua/limiter.lua',
+  'lua/validation.lua',
+  'lua/size.lua',
+  'lua/histogram.lua',
+  'lua/config.lua',
+  'lua/transport.lua',
+  'lua/outbox.lua',
+  'lua/checks.lua',
+  'lua/metrics.lua',
+  'lua/directory.lua',
+  'lua/responder.lua',
+  'lua/engine.lua',
+  'lua/api.lua',
   'dist/callbacks.js',
 }

@@ -1,0 +1,156 @@
+-- callback_bridge Lua twin: the native Lua API (contract §3), over one engine running inside this resource.
+-- import.lua puts these functions in the including resource as globals and in the `CallbackBridge` table.
+--
+-- Every trigger form takes the callback's NAME either as a string or as a table with per-call options:
+--   TriggerServerCallback({ name = 'shop:buy', timeout = 5000, retries = 2, backoff = 250 }, cb, ...)
+-- (a trailing timeout number is not supported: it cannot be told apart from an argument).
+-- Failures: the cb forms get `(nil, message, timedOut)`; the await forms return `nil, message`.
+local use = ...
+local validation = use('validation')
+
+local pack, unpack, select, type = table.pack, table.unpack, select, type
+local NO_OPTIONS = {}
+
+---The name and call options of a trigger's first argument, or nil and why not.
+---@param spec string|{ name: string, timeout?: number, retries?: integer, backoff?: number }
+---@return string|nil name
+---@return CallOptions|string options or the reason
+local function nameAndOptions(spec)
+  if type(spec) == 'string' and spec ~= '' then return spec, NO_OPTIONS end
+  if type(spec) ~= 'table' or type(spec.name) ~= 'string' or spec.name == '' then
+    return nil, 'callback name must be a non-empty string or { name = string, timeout? = ms, retries? = n, backoff? = ms }'
+  end
+  for _, key in ipairs({ 'timeout', 'retries', 'backoff' }) do
+    local v = spec[key]
+    if v ~= nil and (type(v) ~= 'number' or v < 0) then
+      return nil, ("callback option '%s' must be a non-negative number"):format(key)
+    end
+  end
+  return spec.name, spec
+end
+
+---@param engine CallbackEngine
+---@return table<string, function>
+return function(engine)
+  local transport = engine.transport
+  local isServer = transport.side == 'server'
+  local api = {}
+
+  ---A `done` that hands the outcome to `cb` in its own thread (it may Wait; its errors are its own).
+  local function toCallback(cb)
+    return function(ok, a, b, c)
+      if cb == nil then
+        if not ok then transport.log('warn', ('%s (no callback was given to hear it)'):format(b)) end
+        return
+      end
+      if ok then
+        transport.threadNow(function() cb(unpack(a, b, b + c - 1)) end)
+      else
+        transport.threadNow(function() cb(nil, b, a == 'TIMEOUT') end)
+      end
+    end
+  end
+
+  ---Starts a call whose outcome goes to `cb`. Raises at the script's line (level 3) on bad arguments.
+  local function trigger(target, spec, cb, ...)
+    local name, options = nameAndOptions(spec)
+    if not name then error(options, 3) end
+    if cb ~= nil and type(cb) ~= 'function' and type(cb) ~= 'table' then error('cb must be a function', 3) end
+    engine:call(target, name, pack(...), options, toCallback(cb))
+  end
+
+  ---Waits in the calling thread: the values, or `nil, message`. The caller checked `name` and `options`.
+  local function await(target, name, options, ...)
+    local p = promise.new()
+    -- Always resolve (a rejection would raise in Citizen.Await); the table says which it was.
+    engine:call(target, name, pack(...), options, function(ok, a, b, c)
+      if ok then p:resolve(pack(unpack(a, b, b + c - 1))) else p:resolve({ failed = true, message = b }) end
+    end)
+    local r = Citizen.Await(p)
+    if r.failed then return nil, r.message end
+    return unpack(r, 1, r.n)
+  end
+
+  ---Removes a callback this resource registered.
+  ---@param name string
+  ---@return boolean
+  function api.UnregisterCallback(name) return engine:unregister(name) end
+
+  ---Whether this resource serves `name`.
+  ---@param name string
+  ---@return boolean
+  function api.DoesCallbackExist(name) return engine.handlers[name] ~= nil end
+
+  ---The seed's shared validator.
+  ---@param data any
+  ---@param schema { required?: string[], types?: table<string, string> }
+  ---@return { valid: boolean, errors: string[] }
+  function api.ValidateCallbackData(data, schema)
+    if type(schema) ~= 'table' then error('ValidateCallbackData(data, schema): schema must be a table', 2) end
+    return validation.validate(data, schema)
+  end
+
+  if isServer then
+    ---`handler(source, cb, ...)`; `cb(...)` sends the reply, the first call wins.
+    function api.RegisterServerCallback(name, handler, options)
+      local ok = engine:register(name, 'cb', handler, options)
+      return ok
+    end
+
+    ---`handler(source, ...)` returns the reply values; it may yield.
+    function api.RegisterCallback(name, handler, options)
+      local ok = engine:register(name, 'return', handler, options)
+      return ok
+    end
+
+    ---Seed `utils.callbacks` style: `handler(source, data, cb)`.
+    function api.register_callback(name, handler)
+      if type(handler) ~= 'function' then error('register_callback(name, handler): handler must be a function', 2) end
+      local ok = engine:register(name, 'cb', function(source, cb, data) return handler(source, data, cb) end)
+      return ok
+    end
+
+    ---`cb(...)` with the client's values; on failure `cb(nil, message, timedOut)`.
+    function api.TriggerClientCallback(playerId, name, cb, ...)
+      local player = tonumber(playerId)
+      if not player then error('TriggerClientCallback(playerId, name, cb, ...): playerId must be a number', 2) end
+      trigger(math.tointeger(player) or player, name, cb, ...)
+    end
+
+    ---Waits for a client callback: its values, or `nil, message`.
+    function api.AwaitClientCallback(playerId, spec, ...)
+      local player = tonumber(playerId)
+      if not player then error('AwaitClientCallback(playerId, name, ...): playerId must be a number', 2) end
+      local name, options = nameAndOptions(spec)
+      if not name then error(options, 2) end
+      return await(math.tointeger(player) or player, name, options, ...)
+    end
+  else
+    ---`cb(...)` with the server's values; on failure `cb(nil, message, timedOut)`.
+    function api.TriggerServerCallback(name, cb, ...) trigger(0, name, cb, ...) end
+
+    ---Waits for a server callback: its values, or `nil, message`.
+    function api.TriggerServerCallbackPromise(spec, ...)
+      local name, options = nameAndOptions(spec)
+      if not name then error(options, 2) end
+      return await(0, name, options, ...)
+    end
+
+    ---`handler(cb, ...)`; `cb(...)` sends the reply, the first call wins.
+    function api.RegisterClientCallback(name, handler, options)
+      local ok = engine:register(name, 'cb', handler, options)
+      return ok
+    end
+
+    ---`handler(...)` returns the reply values; it may yield.
+    function api.RegisterCallback(name, handler, options)
+      local ok = engine:register(name, 'return', handler, options)
+      return ok
+    end
+
+    ---Seed `utils.callbacks` style: `cb(response)`.
+    function api.trigger_callback(name, data, cb) trigger(0, name, cb, data) end
+  end
+
+  return api
+end

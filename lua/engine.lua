@@ -1,0 +1,278 @@
+-- callback_bridge Lua twin: one callback engine, the caller's side and the handler's side of every callback of the
+-- resource it runs in. Twin of src/engine/engine.ts: one pending table (settled in one place), one outbox flushed
+-- once per tick by one scheduler thread that lives only while there is work, and the handlers.
+local use = ...
+local errors = use('errors')
+local protocol = use('protocol')
+local configs = use('config')
+local Pending = use('pending')
+local Outbox = use('outbox')
+local Metrics = use('metrics')
+local Responder = use('responder')
+
+local BRIDGE = 'callback_bridge'
+---Ids of requests a server sends to players are random (unguessable); a client's only count.
+local ID_MAX = 0x7fffffff
+---Idle rate-limit buckets are swept this often (ms).
+local SWEEP_MS = 10000
+
+local REQUEST, REPLY = protocol.REQUEST, protocol.REPLY
+
+---@class CallOptions
+---@field timeout? number ms
+---@field retries? integer retries for idempotent calls, on TIMEOUT or BUSY only (default 0)
+---@field backoff? number first retry delay, doubled each time (default 250 ms)
+
+---@alias CallDone fun(ok: boolean, a: any, b: any, c: any) `(true, values, first, count)` or `(false, code, message)`
+
+---@class CallbackEngine
+---@field transport Transport
+---@field config EngineConfig
+---@field coordinator Coordinator
+---@field handlers table<string, RegisteredCallback>
+---@field pending PendingRequests
+---@field metrics MetricsTable
+---@field outbox Outbox
+---@field responder Responder
+---@field retries { at: number, run: function }[]
+local Engine = {}
+Engine.__index = Engine
+
+---@param transport Transport
+---@param coordinator Coordinator
+---@return CallbackEngine
+function Engine.new(transport, coordinator)
+  local self = setmetatable({
+    transport = transport,
+    coordinator = coordinator,
+    config = configs.read(transport.convar),
+    handlers = {},
+    pending = Pending.new(),
+    metrics = Metrics.new(transport.resource),
+    retries = {},
+    -- A client's ids count up from a random start: a restarted resource must not reuse its previous run's ids, or
+    -- a reply still travelling to the old run would settle a new call.
+    nextId = math.random(1, ID_MAX // 2),
+    stopped = false,
+    ticking = false,
+    sweptAt = 0,
+  }, Engine)
+  self.outbox = Outbox.new(transport, self.config)
+  self.responder = Responder.new(self)
+  local me = transport.resource
+  transport.onNet(protocol.requestEvent(me), function(from, ...) self:receive(from, true, select('#', ...), { ... }) end)
+  transport.onNet(protocol.replyEvent(me), function(from, ...) self:receive(from, false, select('#', ...), { ... }) end)
+  transport.onPlayerDropped(function(player) self:playerDropped(player) end)
+  transport.onResourceStop(function(name) self:resourceStopped(name) end)
+  -- Metrics are pulled by the bridge when someone asks, never pushed per call.
+  transport.onLocal('cbb:metrics:pull', function(invoker, collect)
+    if invoker ~= BRIDGE or (type(collect) ~= 'function' and type(collect) ~= 'table') then return end
+    local counters = self.metrics.counters
+    counters.spoofed = transport.spoofed
+    collect(self.metrics:snapshot(), counters)
+  end)
+  return self
+end
+
+-- ---- registration ----
+
+---Registers `name`; returns false (and warns) when another resource owns it.
+---@param name string
+---@param style 'cb'|'return'
+---@param handler function
+---@param options? CallbackOptions
+---@return boolean
+function Engine:register(name, style, handler, options)
+  local callable = type(handler) == 'function' or (type(handler) == 'table' and getmetatable(handler) and getmetatable(handler).__call)
+  if type(name) ~= 'string' or name == '' or not callable then
+    error('register(name, handler): name must be a non-empty string and handler a function', 3)
+  end
+  if options ~= nil and type(options) ~= 'table' then error('register(name, handler, options): options must be a table', 3) end
+  options = options or {}
+  local ok, holder = self.coordinator.claim(name, options.allowOverride == true)
+  if not ok then
+    self.transport.log('warn', ("%s tried to register callback '%s', owned by %s: refused (set allowOverride to take it over)")
+      :format(self.transport.resource, name, holder))
+    return false
+  end
+  self.handlers[name] = { name = name, style = style, handler = handler, options = options }
+  return true
+end
+
+---@param name string
+---@return boolean
+function Engine:unregister(name)
+  if not self.handlers[name] then return false end
+  self.handlers[name] = nil
+  self.responder.checks:forgetCallback(name)
+  self.coordinator.release(name)
+  return true
+end
+
+-- ---- calls ----
+
+---Ends a call: metrics, then a retry on TIMEOUT or BUSY while the call allows one, else the caller's `done`.
+---@param entry PendingRequest
+local function callEnded(entry, ok, a, b, c)
+  local self = entry.engine
+  self.metrics:finished('caller', entry.name, self.transport.now() - entry.startedAt, not ok and a or nil)
+  local call = entry.call
+  if not ok and (a == 'TIMEOUT' or a == 'BUSY') and call.attempt < (call.options.retries or 0) then
+    local delay = (call.options.backoff or 250) * 2 ^ call.attempt
+    call.attempt = call.attempt + 1
+    self.retries[#self.retries + 1] = { at = self.transport.now() + delay, call = call }
+    self:wake()
+    return
+  end
+  call.done(ok, a, b, c)
+end
+
+---Calls `name` on the other side (`target` is the player on the server, ignored on a client) with `args`
+---(`args.n` values). `done` runs once, with `(true, values, first, count)` or `(false, code, message)`.
+---@param target integer
+---@param name string
+---@param args table
+---@param options CallOptions
+---@param done CallDone
+function Engine:call(target, name, args, options, done)
+  self:send({ target = target, name = name, args = args, options = options, done = done, attempt = 0 })
+end
+
+function Engine:send(call)
+  local name = call.name
+  if self.stopped then return call.done(false, 'RESOURCE_STOPPED', errors.message('RESOURCE_STOPPED', name)) end
+  if call.args.n > protocol.MAX_ARGS then
+    -- More would make the receiver refuse the whole batch, other calls included.
+    return call.done(false, 'INVALID_ARGUMENTS', errors.message('INVALID_ARGUMENTS', name) .. ': more than ' .. protocol.MAX_ARGS .. ' arguments')
+  end
+  local target = self.transport.side == 'server' and call.target or 0
+  -- A request to a player who is not there could only time out: nothing waits for that.
+  if not self.transport.connected(target) then
+    return call.done(false, 'PLAYER_DROPPED', ("callback '%s': player %s is not connected"):format(name, tostring(target)))
+  end
+  local id = self:newId()
+  local owner = self.coordinator.ownerOnOtherSide(name, target) or BRIDGE
+  local now = self.transport.now()
+  self.metrics:started('caller', name)
+  self.pending:add({
+    id = id, name = name, player = target, resource = owner, startedAt = now,
+    deadline = now + (call.options.timeout or self.config.timeout), done = callEnded, engine = self, call = call,
+  })
+  self.outbox:request(protocol.requestEvent(owner), target, id, name, call.args)
+  self:wake()
+end
+
+---@return integer
+function Engine:newId()
+  if self.transport.side == 'client' then
+    local id = self.nextId
+    self.nextId = id < ID_MAX and id + 1 or 1
+    return id
+  end
+  local id
+  repeat id = math.random(1, ID_MAX) until not self.pending.byId[id]
+  return id
+end
+
+-- ---- the wire ----
+
+---One batch: requests are served only from request events, replies only from reply events.
+---@param from integer the sending player (server side), 0 on a client
+---@param isRequest boolean
+---@param n integer the argument count, from select('#', ...): nils keep their place
+---@param a table the arguments
+function Engine:receive(from, isRequest, n, a)
+  local sender, frames = protocol.read(a, n)
+  if not sender then
+    self.metrics.counters.malformed = self.metrics.counters.malformed + 1
+    if self.config.debug then self.transport.log('warn', ('malformed batch from player %d: %s'):format(from, frames)) end
+    return
+  end
+  local responder, pending, counters = self.responder, self.pending, self.metrics.counters
+  local isServer = self.transport.side == 'server'
+  for k = 1, #frames do
+    local p = frames[k]
+    local kind, id = a[p], a[p + 1]
+    if kind == REQUEST then
+      if isRequest then responder:handle(from, sender, id, a[p + 2], a, p + 4, a[p + 3]) end
+    elseif not isRequest then
+      local entry = pending.byId[id]
+      if not entry then
+        counters.lateReplies = counters.lateReplies + 1
+      elseif isServer and entry.player ~= from then
+        -- A reply to a request sent to another player: ignored, counted.
+        counters.forgedReplies = counters.forgedReplies + 1
+      elseif kind == REPLY then
+        pending:settle(id, true, a, p + 3, a[p + 2])
+      else
+        pending:settle(id, false, a[p + 2], a[p + 3])
+      end
+    end
+  end
+  self:wake()
+end
+
+-- ---- time and lifecycle ----
+
+---One frame: due retries, deadlines, then the outbox. Returns true while anything waits.
+---@return boolean
+function Engine:tick()
+  local now = self.transport.now()
+  if #self.retries > 0 then
+    local due, keep = {}, {}
+    for _, r in ipairs(self.retries) do
+      if r.at <= now then due[#due + 1] = r else keep[#keep + 1] = r end
+    end
+    self.retries = keep
+    for _, r in ipairs(due) do self:send(r.call) end
+  end
+  self.pending:expire(now)
+  self.responder.serving:expire(now)
+  if now - self.sweptAt >= SWEEP_MS then
+    self.sweptAt = now
+    self.responder.checks:sweep(now)
+  end
+  local waiting = self.outbox:flush(now)
+  return waiting or self.pending.size > 0 or self.responder.serving.size > 0 or #self.retries > 0
+end
+
+---Makes sure the scheduler thread runs: one thread, one pass per frame, gone once nothing waits.
+function Engine:wake()
+  if self.ticking or self.stopped then return end
+  self.ticking = true
+  self.transport.thread(function()
+    local more = true
+    while more and not self.stopped do
+      local ok, result = pcall(self.tick, self)
+      if ok then
+        more = result
+      else
+        self.transport.log('error', 'engine tick failed: ' .. tostring(result))
+        more = false
+      end
+      if more then self.transport.wait(0) end
+    end
+    self.ticking = false
+  end)
+end
+
+function Engine:playerDropped(player)
+  self.pending:failPlayer(player, 'PLAYER_DROPPED')
+  self.responder.serving:failPlayer(player, 'PLAYER_DROPPED')
+  self.responder.checks:forgetPlayer(player)
+  self.outbox:forget(player)
+end
+
+function Engine:resourceStopped(name)
+  if name == self.transport.resource then
+    self.stopped = true
+    local all = function() return true end
+    self.pending:failWhere(all, 'RESOURCE_STOPPED')
+    self.responder.serving:failWhere(all, 'RESOURCE_STOPPED')
+    return
+  end
+  -- Handlers here all belong to this resource, so only calls addressed to `name` end.
+  self.pending:failWhere(function(entry) return entry.resource == name end, 'RESOURCE_STOPPED')
+end
+
+return Engine

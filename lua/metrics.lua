@@ -1,0 +1,76 @@
+-- callback_bridge Lua twin: per-callback metrics of one engine (calls, errors by code, in flight, latency).
+-- Twin of src/engine/metrics.ts. Kept where the call is seen and pulled by the bridge when asked, never pushed.
+local use = ...
+local Histogram = use('histogram')
+
+---@alias Role 'caller'|'handler'
+
+---@class MetricsTable
+---@field resource string
+---@field entries table<string, { role: Role, name: string, calls: integer, inFlight: integer, errors: table<string, integer>, latency: Histogram }>
+---@field counters { malformed: integer, lateReplies: integer, forgedReplies: integer, spoofed: integer }
+local Metrics = {}
+Metrics.__index = Metrics
+
+---@param resource string
+---@return MetricsTable
+function Metrics.new(resource)
+  return setmetatable({
+    resource = resource,
+    entries = {},
+    counters = { malformed = 0, lateReplies = 0, forgedReplies = 0, spoofed = 0 },
+  }, Metrics)
+end
+
+function Metrics:entry(role, name)
+  local key = role .. '\0' .. name
+  local e = self.entries[key]
+  if not e then
+    e = { role = role, name = name, calls = 0, inFlight = 0, errors = {}, latency = Histogram.new() }
+    self.entries[key] = e
+  end
+  return e
+end
+
+---@param role Role
+---@param name string
+function Metrics:started(role, name)
+  local e = self:entry(role, name)
+  e.calls = e.calls + 1
+  e.inFlight = e.inFlight + 1
+end
+
+---@param role Role
+---@param name string
+---@param ms number
+---@param code? CallbackErrorCode
+function Metrics:finished(role, name, ms, code)
+  local e = self:entry(role, name)
+  e.inFlight = math.max(0, e.inFlight - 1)
+  e.latency:record(ms)
+  if code then e.errors[code] = (e.errors[code] or 0) + 1 end
+end
+
+---A call refused before it started (rate limit, size, validation...): counted, never in flight.
+function Metrics:refused(role, name, code)
+  local e = self:entry(role, name)
+  e.calls = e.calls + 1
+  e.errors[code] = (e.errors[code] or 0) + 1
+end
+
+---The rows the bridge collects. Note: an empty `errors` table reaches JS as `[]` (msgpack cannot tell).
+---@return table[]
+function Metrics:snapshot()
+  local out = {}
+  for _, e in pairs(self.entries) do
+    local errors = {}
+    for code, n in pairs(e.errors) do errors[code] = n end
+    out[#out + 1] = {
+      name = e.name, role = e.role, resource = self.resource, calls = e.calls, errors = errors, inFlight = e.inFlight,
+      p50 = e.latency:quantile(0.5), p95 = e.latency:quantile(0.95), p99 = e.latency:quantile(0.99), max = e.latency.max,
+    }
+  end
+  return out
+end
+
+return Metrics

@@ -1,0 +1,123 @@
+-- callback_bridge Lua twin: the handler's side. Twin of src/engine/responder.ts: takes request frames, runs the
+-- checks, runs the handler protected in its own thread (it may yield), and queues exactly one reply per request.
+-- A handler that never answers holds its slot only until the callback's deadline.
+local use = ...
+local errors = use('errors')
+local protocol = use('protocol')
+local Pending = use('pending')
+local Checks = use('checks')
+
+local pack, unpack, select, traceback = table.pack, table.unpack, select, debug.traceback
+
+---@class Responder
+---@field serving PendingRequests requests whose handler runs now; settled by the first answer or the deadline
+---@field checks RequestChecks
+local Responder = {}
+Responder.__index = Responder
+
+---@param engine CallbackEngine
+---@return Responder
+function Responder.new(engine)
+  return setmetatable({
+    engine = engine,
+    transport = engine.transport,
+    config = engine.config,
+    outbox = engine.outbox,
+    metrics = engine.metrics,
+    serving = Pending.new(),
+    checks = Checks.new(engine.config, engine.transport),
+    nextId = 1,
+  }, Responder)
+end
+
+---Serves one request frame: `count` arguments `a[first ...]`, from `player` (0 on a client) in `resource`.
+function Responder:handle(player, resource, id, name, a, first, count)
+  local callback = self.engine.handlers[name]
+  if not callback then return self:refuse(player, resource, id, name, 'NOT_FOUND') end
+  local code, detail = self.checks:run(player, callback, a, first, count, self.transport.now())
+  if code then return self:refuse(player, resource, id, name, code, detail) end
+  self:run(player, resource, id, callback, a, first, count)
+end
+
+function Responder:refuse(player, resource, id, name, code, detail)
+  self.metrics:refused('handler', name, code)
+  local message = errors.message(code, name)
+  if detail then message = message .. ': ' .. detail end
+  self.outbox:error(protocol.replyEvent(resource), player, id, code, message)
+end
+
+---Ends a serving entry: the reply (or HANDLER_ERROR) goes out unless the caller cannot use it.
+---@param entry PendingRequest
+local function served(entry, ok, a, b, c)
+  local self = entry.responder
+  self.checks:finish(entry.player)
+  local code = not ok and a or nil
+  self.metrics:finished('handler', entry.name, self.transport.now() - entry.startedAt, code)
+  -- A dropped player or a stopping resource gets nothing.
+  if code == 'PLAYER_DROPPED' or code == 'RESOURCE_STOPPED' then return end
+  if ok then
+    self.outbox:reply(entry.replyTo, entry.player, entry.requestId, a, b, c, entry.latent)
+  else
+    -- Past the callback's own timeout the caller hears TIMEOUT now: its own deadline may be longer, and no answer
+    -- can come any more.
+    local sent = code == 'TIMEOUT' and 'TIMEOUT' or 'HANDLER_ERROR'
+    self.outbox:error(entry.replyTo, entry.player, entry.requestId, sent, errors.message(sent, entry.name))
+  end
+  self.engine:wake()
+end
+
+---Runs the handler once, protected, in its own thread; its first answer wins and is the only reply.
+function Responder:run(player, resource, requestId, callback, a, first, count)
+  local now = self.transport.now()
+  local sid = self.nextId
+  self.nextId = sid + 1
+  local name, serving = callback.name, self.serving
+  self.checks:begin(player)
+  self.metrics:started('handler', name)
+  serving:add({
+    id = sid, name = name, player = player, resource = self.transport.resource, startedAt = now,
+    deadline = now + (callback.options.timeout or self.config.timeout), done = served,
+    responder = self, replyTo = protocol.replyEvent(resource), requestId = requestId, latent = callback.options.latent ~= false,
+  })
+
+  local function fail(err)
+    -- The caller gets the code only; the error and its traceback stay in this console. Printed even when the
+    -- handler already answered (it raised after its cb call): failure is never silent.
+    self.transport.log('error', ("callback '%s' (resource %s) failed: %s"):format(name, self.transport.resource, tostring(err)))
+    if not serving.byId[sid] then return end
+    serving:settle(sid, false, 'HANDLER_ERROR', errors.message('HANDLER_ERROR', name))
+  end
+  ---Answers with `count` values `values[from ...]` (the first answer wins).
+  local function answer(values, from, n)
+    if not serving.byId[sid] then return end
+    if n > protocol.MAX_ARGS then return fail(('answered %d values; at most %d travel'):format(n, protocol.MAX_ARGS)) end
+    serving:settle(sid, true, values, from, n)
+  end
+  local function onError(err)
+    return traceback(tostring(err), 2)
+  end
+
+  local handler, last, isServer = callback.handler, first + count - 1, self.transport.side == 'server'
+  self.transport.threadNow(function()
+    if callback.style == 'cb' then
+      local function cb(...) answer(pack(...), 1, select('#', ...)) end
+      local ok, err
+      if isServer then
+        ok, err = xpcall(handler, onError, player, cb, unpack(a, first, last))
+      else
+        ok, err = xpcall(handler, onError, cb, unpack(a, first, last))
+      end
+      if not ok then fail(err) end
+    else
+      local r
+      if isServer then
+        r = pack(xpcall(handler, onError, player, unpack(a, first, last)))
+      else
+        r = pack(xpcall(handler, onError, unpack(a, first, last)))
+      end
+      if r[1] then answer(r, 2, r.n - 1) else fail(r[2]) end
+    end
+  end)
+end
+
+return Responder

@@ -1,0 +1,109 @@
+-- callback_bridge Lua twin: the thin seam between the engine and CitizenFX. Twin of src/engine/cfx-transport.ts.
+-- The engine never touches a FiveM global; everything it needs of the runtime is here.
+
+local unpack = table.unpack
+
+---Latent events go at this many bytes per second.
+local LATENT_BPS = 256 * 1024
+
+---@class Transport
+---@field side 'server'|'client'
+---@field resource string the resource this engine runs in
+---@field now fun(): integer
+---@field send fun(event: string, target: integer, buf: table, n: integer, latent: boolean)
+---@field onNet fun(event: string, handler: fun(from: integer, ...))
+---@field onLocal fun(event: string, handler: fun(invoker: string|nil, ...))
+---@field thread fun(fn: function)
+---@field threadNow fun(fn: function)
+---@field wait fun(ms: integer)
+---@field onPlayerDropped fun(fn: fun(player: integer))
+---@field onResourceStop fun(fn: fun(resource: string))
+---@field connected fun(player: integer): boolean
+---@field allowed fun(player: integer, permission: string): boolean
+---@field convar fun(name: string, fallback: string): string
+---@field log fun(level: 'info'|'warn'|'error', message: string)
+---@field spoofed integer net events refused because they came from this machine (`source == ''`)
+
+---@return Transport
+return function()
+  local isServer = IsDuplicityVersion()
+  ---@type Transport
+  local t = {
+    side = isServer and 'server' or 'client',
+    resource = GetCurrentResourceName(),
+    now = GetGameTimer,
+    thread = Citizen.CreateThread,
+    threadNow = Citizen.CreateThreadNow,
+    wait = Citizen.Wait,
+    convar = GetConvar,
+    spoofed = 0,
+  }
+
+  if isServer then
+    function t.send(event, target, buf, n, latent)
+      if latent then
+        TriggerLatentClientEvent(event, target, LATENT_BPS, unpack(buf, 1, n))
+      else
+        TriggerClientEvent(event, target, unpack(buf, 1, n))
+      end
+    end
+  else
+    function t.send(event, _, buf, n, latent)
+      if latent then
+        TriggerLatentServerEvent(event, LATENT_BPS, unpack(buf, 1, n))
+      else
+        TriggerServerEvent(event, unpack(buf, 1, n))
+      end
+    end
+  end
+
+  ---`from` is the sending player on the server, 0 on a client (the server). An event raised on this machine
+  ---(`source == ''`: another resource spoofing a net event) never reaches `handler`.
+  function t.onNet(event, handler)
+    RegisterNetEvent(event, function(...)
+      local src = source
+      if type(src) ~= 'number' then
+        t.spoofed = t.spoofed + 1
+        return
+      end
+      handler(isServer and src or 0, ...)
+    end)
+  end
+
+  ---`invoker` is the resource that raised the event (read before anything can yield).
+  function t.onLocal(event, handler)
+    AddEventHandler(event, function(...)
+      handler(GetInvokingResource(), ...)
+    end)
+  end
+
+  function t.onPlayerDropped(fn)
+    if not isServer then return end
+    AddEventHandler('playerDropped', function()
+      local src = tonumber(source)
+      if src and src > 0 then fn(src) end
+    end)
+  end
+
+  function t.onResourceStop(fn)
+    AddEventHandler('onResourceStop', function(name)
+      fn(tostring(name))
+    end)
+  end
+
+  ---Whether `player` is connected; always true on a client (its only peer is the server).
+  function t.connected(player)
+    return not isServer or (DoesPlayerExist(tostring(player)) and true or false)
+  end
+
+  function t.allowed(player, permission)
+    return not isServer or (IsPlayerAceAllowed(tostring(player), permission) and true or false)
+  end
+
+  function t.log(level, message)
+    local colour = level == 'error' and '^1' or level == 'warn' and '^3' or ''
+    print(colour .. '[callback_bridge] ' .. message .. (colour ~= '' and '^7' or ''))
+  end
+
+  return t
+end
