@@ -99,10 +99,18 @@ export function isTableSchema(x: unknown): x is TableSchema {
 export function validate(value: unknown, schema: TableSchema | StandardSchemaV1): ValidationResult | Promise<ValidationResult> {
   if (!isStandardSchema(schema)) return validateData(value, schema);
   const result = schema['~standard'].validate(value);
-  return result instanceof Promise ? result.then(fromStandard) : fromStandard(result);
+  // Any thenable is an asynchronous answer, not only this realm's Promise: taken as a synchronous result it would
+  // have no `issues` and let every value through.
+  return isThenable(result) ? Promise.resolve(result).then(fromStandard) : fromStandard(result);
+}
+
+function isThenable(x: unknown): x is PromiseLike<StandardResult> {
+  return !!x && typeof (x as PromiseLike<unknown>).then === 'function';
 }
 
 function fromStandard(result: StandardResult): ValidationResult {
+  // Fail closed: an answer that is neither `{ value }` nor `{ issues }` is not a pass.
+  if (!result || typeof result !== 'object') return { valid: false, errors: ['the schema gave no result'] };
   if (!result.issues) return { valid: true, errors: [] };
   return {
     valid: false,

@@ -74,7 +74,13 @@ export class RequestChecks {
   private schema({ callback, args }: RequestInfo): Refusal | null | Promise<Refusal | null> {
     const schema = callback.options.validate;
     if (!schema) return null;
-    const result = validate(args[0], schema);
+    let result: ValidationResult | Promise<ValidationResult>;
+    try {
+      result = validate(args[0], schema);
+    } catch {
+      // A schema that throws refuses the call; it must not break the rest of the batch it came in.
+      return { code: 'INVALID_ARGUMENTS', message: 'the schema failed' };
+    }
     const refuse = (r: ValidationResult): Refusal | null =>
       r.valid ? null : { code: 'INVALID_ARGUMENTS', message: r.errors.join('; ') };
     return result instanceof Promise ? result.then(refuse, () => ({ code: 'INVALID_ARGUMENTS' })) : refuse(result);

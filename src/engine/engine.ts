@@ -42,7 +42,7 @@ export class CallbackEngine {
   ) {
     this.config = { ...readConfig(transport.convar), ...config };
     this.metrics = new MetricsTable(transport.resource);
-    this.outbox = new Outbox(transport, this.config);
+    this.outbox = new Outbox(transport, this.config, () => this.wake());
     this.responder = new Responder(transport, this.config, this.handlers, this.outbox, this.metrics);
     const spoofed = () => void this.metrics.counters.spoofed++;
     transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true), spoofed);

@@ -30,9 +30,14 @@ export class Outbox {
   /** Events sent so far, reliable and latent (for metrics and tests). */
   sent = { reliable: 0, latent: 0 };
 
+  /**
+   * `wake` runs whenever a frame is queued, so a frame queued outside the engine's tick and outside a net event (an
+   * answer after an asynchronous schema check, a timer) still gets flushed.
+   */
   constructor(
     private readonly transport: Transport,
     private readonly config: EngineConfig,
+    private readonly wake: () => void = () => undefined,
   ) {
     this.budget = transport.side === 'client' ? new RateLimiter(config.sendRate) : null;
   }
@@ -91,8 +96,10 @@ export class Outbox {
       const alone = this.newBatch(event, target, allowLatent);
       alone.size += size;
       this.queue.push(alone);
+      this.wake();
       return alone;
     }
+    this.wake();
     let b = this.open.get(key);
     if (b && b.size + size > limit) {
       this.queue.push(b);
