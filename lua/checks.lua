@@ -56,7 +56,9 @@ function Checks:run(from, callback, a, first, count, now)
   -- 3. schema, on the first argument
   local schema = options.validate
   if schema then
-    local result = validation.validate(count > 0 and a[first] or nil, schema)
+    -- A schema that raises refuses its call; it must not break the rest of the batch it came in.
+    local ok, result = pcall(validation.validate, count > 0 and a[first] or nil, schema)
+    if not ok then return 'INVALID_ARGUMENTS', 'the schema failed' end
     if not result.valid then return 'INVALID_ARGUMENTS', table.concat(result.errors, '; ') end
   end
   -- 4. ACE permission (server handlers only)

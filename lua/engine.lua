@@ -57,18 +57,18 @@ function Engine.new(transport, coordinator)
     ticking = false,
     sweptAt = 0,
   }, Engine)
-  self.outbox = Outbox.new(transport, self.config)
+  self.outbox = Outbox.new(transport, self.config, function() self:wake() end)
   self.responder = Responder.new(self)
   local me = transport.resource
-  transport.onNet(protocol.requestEvent(me), function(from, ...) self:receive(from, true, select('#', ...), { ... }) end)
-  transport.onNet(protocol.replyEvent(me), function(from, ...) self:receive(from, false, select('#', ...), { ... }) end)
+  local counters = self.metrics.counters
+  local function spoofed() counters.spoofed = counters.spoofed + 1 end
+  transport.onNet(protocol.requestEvent(me), function(from, ...) self:receive(from, true, select('#', ...), { ... }) end, spoofed)
+  transport.onNet(protocol.replyEvent(me), function(from, ...) self:receive(from, false, select('#', ...), { ... }) end, spoofed)
   transport.onPlayerDropped(function(player) self:playerDropped(player) end)
   transport.onResourceStop(function(name) self:resourceStopped(name) end)
   -- Metrics are pulled by the bridge when someone asks, never pushed per call.
   transport.onLocal('cbb:metrics:pull', function(invoker, collect)
     if invoker ~= BRIDGE or (type(collect) ~= 'function' and type(collect) ~= 'table') then return end
-    local counters = self.metrics.counters
-    counters.spoofed = transport.spoofed
     collect(self.metrics:snapshot(), counters)
   end)
   return self
@@ -159,7 +159,6 @@ function Engine:send(call)
     deadline = now + (call.options.timeout or self.config.timeout), done = callEnded, engine = self, call = call,
   })
   self.outbox:request(protocol.requestEvent(owner), target, id, name, call.args)
-  self:wake()
 end
 
 ---@return integer

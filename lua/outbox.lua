@@ -27,13 +27,17 @@ local BATCH_OVERHEAD = 48
 local Outbox = {}
 Outbox.__index = Outbox
 
+---`wake` runs whenever a frame is queued, so a frame queued outside the engine's tick and outside a net event (an
+---answer after the handler waited) still gets flushed.
 ---@param transport Transport
 ---@param config EngineConfig
+---@param wake fun()
 ---@return Outbox
-function Outbox.new(transport, config)
+function Outbox.new(transport, config, wake)
   return setmetatable({
     transport = transport,
     config = config,
+    wake = wake,
     open = {},
     queue = {},
     head = 1,
@@ -56,6 +60,7 @@ end
 ---otherwise a new one; a frame bigger than the threshold travels alone, latent when allowed.
 ---@return OpenBatch
 function Outbox:batchFor(event, target, bytes, allowLatent)
+  self.wake()
   local limit = self.config.latentThreshold
   if bytes > limit then
     local alone = self:newBatch(event, target, allowLatent)

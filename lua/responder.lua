@@ -63,7 +63,6 @@ local function served(entry, ok, a, b, c)
     local sent = code == 'TIMEOUT' and 'TIMEOUT' or 'HANDLER_ERROR'
     self.outbox:error(entry.replyTo, entry.player, entry.requestId, sent, errors.message(sent, entry.name))
   end
-  self.engine:wake()
 end
 
 ---Runs the handler once, protected, in its own thread; its first answer wins and is the only reply.

@@ -11,7 +11,7 @@ local LATENT_BPS = 256 * 1024
 ---@field resource string the resource this engine runs in
 ---@field now fun(): integer
 ---@field send fun(event: string, target: integer, buf: table, n: integer, latent: boolean)
----@field onNet fun(event: string, handler: fun(from: integer, ...))
+---@field onNet fun(event: string, handler: fun(from: integer, ...), spoofed?: fun())
 ---@field onLocal fun(event: string, handler: fun(invoker: string|nil, ...))
 ---@field thread fun(fn: function)
 ---@field threadNow fun(fn: function)
@@ -22,7 +22,6 @@ local LATENT_BPS = 256 * 1024
 ---@field allowed fun(player: integer, permission: string): boolean
 ---@field convar fun(name: string, fallback: string): string
 ---@field log fun(level: 'info'|'warn'|'error', message: string)
----@field spoofed integer net events refused because they came from this machine (`source == ''`)
 
 ---@return Transport
 return function()
@@ -36,7 +35,6 @@ return function()
     threadNow = Citizen.CreateThreadNow,
     wait = Citizen.Wait,
     convar = GetConvar,
-    spoofed = 0,
   }
 
   if isServer then
@@ -58,12 +56,12 @@ return function()
   end
 
   ---`from` is the sending player on the server, 0 on a client (the server). An event raised on this machine
-  ---(`source == ''`: another resource spoofing a net event) never reaches `handler`.
-  function t.onNet(event, handler)
+  ---(`source == ''`: another resource spoofing a net event) never reaches `handler`; `spoofed` hears of it.
+  function t.onNet(event, handler, spoofed)
     RegisterNetEvent(event, function(...)
       local src = source
       if type(src) ~= 'number' then
-        t.spoofed = t.spoofed + 1
+        if spoofed then spoofed() end
         return
       end
       handler(isServer and src or 0, ...)
