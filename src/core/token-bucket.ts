@@ -22,6 +22,22 @@ export class RateLimiter<K = string> {
 
   /** Takes `cost` tokens from `key`'s bucket at time `now` (ms); false when there are not enough. */
   take(key: K, now: number, cost = 1): boolean {
+    const b = this.refill(key, now);
+    if (b.tokens < cost) return false;
+    b.tokens -= cost;
+    return true;
+  }
+
+  /** Tokens in `key`'s bucket at time `now`, taking none (to check two buckets before charging either). */
+  available(key: K, now: number): number {
+    return this.refill(key, now).tokens;
+  }
+
+  get burst(): number {
+    return this.limits.burst;
+  }
+
+  private refill(key: K, now: number): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
       b = { tokens: this.limits.burst, at: now };
@@ -30,9 +46,7 @@ export class RateLimiter<K = string> {
       b.tokens = Math.min(this.limits.burst, b.tokens + ((now - b.at) / 1000) * this.limits.rate);
       b.at = now;
     }
-    if (b.tokens < cost) return false;
-    b.tokens -= cost;
-    return true;
+    return b;
   }
 
   /** Forgets buckets that have refilled completely, so idle keys do not accumulate (call it now and then). */

@@ -20,6 +20,11 @@ export interface EngineConfig {
   latentThreshold: number;
   /** Net events per second one resource sends to one target, and the burst (stays under FiveM's netEvent limiter). */
   sendRate: BucketLimits;
+  /**
+   * Bytes per second of reliable events a client resource sends, and the burst: under FiveM's netEventSize limiter
+   * (128 KiB/s, kick past a 384 KiB burst, ref §3) with room left for the player's other events.
+   */
+  sendBytes: BucketLimits;
   debug: boolean;
 }
 
@@ -31,6 +36,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   maxInFlightTotal: 4096,
   latentThreshold: 32 * 1024,
   sendRate: { rate: 20, burst: 40 },
+  sendBytes: { rate: 96 * 1024, burst: 256 * 1024 },
   debug: false,
 };
 
@@ -63,6 +69,7 @@ export function readConfig(convar: (name: string, fallback: string) => string): 
     maxInFlightTotal: num(CONVARS.maxInFlightTotal, d.maxInFlightTotal),
     latentThreshold: num(CONVARS.latentThreshold, d.latentThreshold),
     sendRate: { rate: num(CONVARS.sendRate, d.sendRate.rate), burst: num(CONVARS.sendBurst, d.sendRate.burst) },
+    sendBytes: d.sendBytes,
     debug: convar(CONVARS.debug, 'false') === 'true',
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Everything one engine sends in one tick, coalesced into one net event per (event, target), so a script that fires
  * 500 calls in one frame costs one event, not 500 (contract §6). On a client the events are paced under FiveM's
- * `netEvent` limiter; a frame too big for the reliable channel goes as a latent event.
+ * `netEvent` and `netEventSize` limiters; a frame too big for the reliable channel goes as a latent event.
  */
 import { argsSize, encodedSize } from '../core/payload-size.ts';
 import { RateLimiter } from '../core/token-bucket.ts';
@@ -14,19 +14,25 @@ interface OpenBatch {
   event: string;
   target: number;
   args: unknown[];
+  /** Estimated msgpack size of `args` once sealed (payload-size.ts), bytes. */
   size: number;
   latent: boolean;
 }
 
-/** Every batch's fixed part: version, sender, end marker. */
-const BATCH_OVERHEAD = 48;
+/**
+ * Upper bound of a frame's fixed part: kind (1), id (≤ 5: ids stay in int32), count (1) or error code header (1).
+ * Requests add their name, replies nothing more, errors their code and message.
+ */
+const FRAME_OVERHEAD = 8;
 
 export class Outbox {
   /** Batches still being filled, by `event|target`. */
   private readonly open = new Map<string, OpenBatch>();
-  /** Sealed batches waiting for the send budget (client pacing), in order. */
+  /** Sealed batches (full, or a big frame alone) waiting to be sent, in order. */
   private readonly queue: OpenBatch[] = [];
-  private readonly budget: RateLimiter<number> | null;
+  /** Client only: events and reliable bytes per second (one key: a client only ever sends to the server). */
+  private readonly events: RateLimiter<number> | null;
+  private readonly bytes: RateLimiter<number> | null;
   /** Events sent so far, reliable and latent (for metrics and tests). */
   sent = { reliable: 0, latent: 0 };
 
@@ -39,7 +45,9 @@ export class Outbox {
     private readonly config: EngineConfig,
     private readonly wake: () => void = () => undefined,
   ) {
-    this.budget = transport.side === 'client' ? new RateLimiter(config.sendRate) : null;
+    const client = transport.side === 'client';
+    this.events = client ? new RateLimiter(config.sendRate) : null;
+    this.bytes = client ? new RateLimiter(config.sendBytes) : null;
   }
 
   get idle(): boolean {
@@ -47,36 +55,38 @@ export class Outbox {
   }
 
   request(event: string, target: number, id: number, name: string, args: ArrayLike<unknown>): void {
-    const b = this.batchFor(event, target, encodedSize(name) + argsSize(args) + 12);
+    const b = this.batchFor(event, target, FRAME_OVERHEAD + encodedSize(name) + argsSize(args));
     b.args.push(FrameKind.REQUEST, id, name, args.length);
     for (let i = 0; i < args.length; i++) b.args.push(args[i]);
   }
 
   reply(event: string, target: number, id: number, values: ArrayLike<unknown>, allowLatent: boolean): void {
-    const b = this.batchFor(event, target, argsSize(values) + 10, allowLatent);
+    const b = this.batchFor(event, target, FRAME_OVERHEAD + argsSize(values), allowLatent);
     b.args.push(FrameKind.REPLY, id, values.length);
     for (let i = 0; i < values.length; i++) b.args.push(values[i]);
   }
 
   error(event: string, target: number, id: number, code: CallbackErrorCode, message: string): void {
-    const b = this.batchFor(event, target, message.length + code.length + 12);
+    const b = this.batchFor(event, target, FRAME_OVERHEAD + encodedSize(code) + encodedSize(message));
     b.args.push(FrameKind.ERROR, id, code, message);
   }
 
-  /** Seals this tick's batches and sends what the budget allows; returns true while anything waits. */
+  /**
+   * Sends what the budget allows: sealed batches first, in order, then this tick's open ones. On a client, a batch
+   * the budget cannot pay yet stays open and keeps filling, so everything a script calls while it waits leaves
+   * together in one event: waiting never grows a backlog of small events. Returns true while anything waits.
+   */
   flush(now: number): boolean {
-    for (const b of this.open.values()) this.queue.push(b);
-    this.open.clear();
     while (this.queue.length) {
-      const b = this.queue[0];
-      if (this.budget && !b.latent && !this.budget.take(0, now)) break;
-      this.queue.shift();
-      b.args.push(END);
-      this.transport.send(b.event, b.target, b.args, b.latent);
-      if (b.latent) this.sent.latent++;
-      else this.sent.reliable++;
+      if (!this.pay(this.queue[0], now)) return true;
+      this.send(this.queue.shift()!);
     }
-    return this.queue.length > 0;
+    for (const [key, b] of this.open) {
+      if (!this.pay(b, now)) return true;
+      this.open.delete(key);
+      this.send(b);
+    }
+    return false;
   }
 
   /** Drops whatever waits for `target` (a player who dropped). */
@@ -85,21 +95,38 @@ export class Outbox {
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].target === target) this.queue.splice(i, 1);
   }
 
+  /** Client pacing: charges one event, and the bytes of a reliable one, only when both buckets can pay. */
+  private pay(b: OpenBatch, now: number): boolean {
+    if (!this.events || !this.bytes) return true;
+    // FiveM counts the event name (with its NUL) and the payload; a batch over the whole burst waits for a full bucket.
+    const cost = b.latent ? 0 : Math.min(b.size + b.event.length + 1, this.bytes.burst);
+    if (this.events.available(0, now) < 1 || this.bytes.available(0, now) < cost) return false;
+    this.events.take(0, now);
+    this.bytes.take(0, now, cost);
+    return true;
+  }
+
+  private send(b: OpenBatch): void {
+    b.args.push(END);
+    this.transport.send(b.event, b.target, b.args, b.latent);
+    if (b.latent) this.sent.latent++;
+    else this.sent.reliable++;
+  }
+
   /**
    * The batch a frame of `size` bytes joins: the open one for (event, target) while it stays under the latent
    * threshold, otherwise a new one; a frame bigger than the threshold travels alone, latent when allowed.
    */
   private batchFor(event: string, target: number, size: number, allowLatent = true): OpenBatch {
+    this.wake();
     const key = `${event}|${target}`;
     const limit = this.config.latentThreshold;
     if (size > limit) {
       const alone = this.newBatch(event, target, allowLatent);
       alone.size += size;
       this.queue.push(alone);
-      this.wake();
       return alone;
     }
-    this.wake();
     let b = this.open.get(key);
     if (b && b.size + size > limit) {
       this.queue.push(b);
@@ -113,7 +140,9 @@ export class Outbox {
     return b;
   }
 
+  /** A batch's fixed part: the array header (≤ 5), version (1), sender name, end marker (1). */
   private newBatch(event: string, target: number, latent: boolean): OpenBatch {
-    return { event, target, args: [PROTOCOL_VERSION, this.transport.resource], size: BATCH_OVERHEAD, latent };
+    const size = 7 + encodedSize(this.transport.resource);
+    return { event, target, args: [PROTOCOL_VERSION, this.transport.resource], size, latent };
   }
 }
