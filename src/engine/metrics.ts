@@ -30,8 +30,11 @@ class Entry {
 
 export class MetricsTable {
   private readonly entries = new Map<string, Entry>();
-  /** Protocol-level events that belong to no callback: malformed batches, unknown replies, late replies. */
-  readonly counters = { malformed: 0, lateReplies: 0, forgedReplies: 0, spoofed: 0 };
+  /**
+   * Events that belong to no callback: malformed batches, late (or duplicate) replies, replies from the wrong player,
+   * locally spoofed net events, requests for names this engine does not serve.
+   */
+  readonly counters = { malformed: 0, lateReplies: 0, forgedReplies: 0, spoofed: 0, notFound: 0 };
 
   constructor(private readonly resource: string) {}
 

@@ -53,7 +53,9 @@ export class Responder {
   }
 
   private refuse(origin: Origin, frame: RequestFrame, refusal: Refusal): void {
-    this.metrics.refused('handler', frame.name, refusal.code);
+    // Unknown names are counted together: a table keyed by names a client makes up would grow without bound.
+    if (refusal.code === 'NOT_FOUND') this.metrics.counters.notFound++;
+    else this.metrics.refused('handler', frame.name, refusal.code);
     const message = refusal.message ? `${defaultMessage(refusal.code, frame.name)}: ${refusal.message}` : defaultMessage(refusal.code, frame.name);
     this.outbox.error(replyEvent(origin.resource), origin.player, frame.id, refusal.code, message);
   }
