@@ -83,6 +83,8 @@ export interface Recorded {
   value?: unknown;
   code?: string;
   message?: string;
+  /** The rejection itself. */
+  error?: any;
   /** Virtual time at which it was made. */
   startedAt: number;
   /** Virtual time at which it settled. */
@@ -100,7 +102,7 @@ export function record(emu: Emulator, promise: PromiseLike<unknown>): Recorded {
   };
   promise.then(
     (value) => end({ value }),
-    (e: { code?: string; message?: string }) => end({ code: e?.code ?? 'NO_CODE', message: e?.message }),
+    (e: { code?: string; message?: string }) => end({ code: e?.code ?? 'NO_CODE', message: e?.message, error: e }),
   );
   return r;
 }
