@@ -11,6 +11,8 @@ local M = {}
 ---@field maxInFlightTotal integer requests this resource's handlers may run at once, all players together
 ---@field latentThreshold number batches bigger than this go as latent events
 ---@field sendRate BucketLimits net events per second this resource sends, and the burst (client pacing)
+---@field sendBytes BucketLimits reliable bytes per second a client resource sends, and the burst: under FiveM's
+---netEventSize limiter (128 KiB/s, kick past a 384 KiB burst) with room left for the player's other events
 ---@field debug boolean
 
 M.DEFAULTS = {
@@ -43,6 +45,7 @@ function M.read(getConvar)
     maxInFlightTotal = num('maxInFlightTotal'),
     latentThreshold = num('latentThreshold'),
     sendRate = { rate = num('sendRate'), burst = num('sendBurst') },
+    sendBytes = { rate = 96 * 1024, burst = 256 * 1024 },
     debug = getConvar('callback_bridge:debug', 'false') == 'true',
   }
 end

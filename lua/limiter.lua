@@ -17,13 +17,8 @@ function Limiter.new(limits)
   return setmetatable({ limits = limits, buckets = {} }, Limiter)
 end
 
----Takes `cost` (default 1) tokens from `key`'s bucket at time `now` (ms); false when there are not enough.
----@param key any
----@param now number
----@param cost? number
----@return boolean
-function Limiter:take(key, now, cost)
-  cost = cost or 1
+---`key`'s bucket refilled up to time `now` (created full).
+local function refill(self, key, now)
   local limits = self.limits
   local b = self.buckets[key]
   if not b then
@@ -33,9 +28,28 @@ function Limiter:take(key, now, cost)
     b.tokens = math.min(limits.burst, b.tokens + (now - b.at) / 1000 * limits.rate)
     b.at = now
   end
+  return b
+end
+
+---Takes `cost` (default 1) tokens from `key`'s bucket at time `now` (ms); false when there are not enough.
+---@param key any
+---@param now number
+---@param cost? number
+---@return boolean
+function Limiter:take(key, now, cost)
+  cost = cost or 1
+  local b = refill(self, key, now)
   if b.tokens < cost then return false end
   b.tokens = b.tokens - cost
   return true
+end
+
+---Tokens in `key`'s bucket at time `now`, taking none (to check two buckets before charging either).
+---@param key any
+---@param now number
+---@return number
+function Limiter:available(key, now)
+  return refill(self, key, now).tokens
 end
 
 ---Forgets buckets that have refilled completely, so idle keys do not accumulate.

@@ -1,28 +1,29 @@
 -- callback_bridge Lua twin: everything one engine sends in one tick, coalesced into one net event per (event,
 -- target), so a script that fires 500 calls in one frame costs one event, not 500. Twin of src/engine/outbox.ts.
--- On a client the events are paced under FiveM's `netEvent` limiter; a frame too big for the reliable channel goes
--- alone as a latent event.
+-- On a client the events are paced under FiveM's `netEvent` and `netEventSize` limiters; a frame too big for the
+-- reliable channel goes alone as a latent event.
 local use = ...
 local protocol = use('protocol')
 local size = use('size')
 local Limiter = use('limiter')
 
----Every batch's fixed part: version, sender, end marker.
-local BATCH_OVERHEAD = 48
+---Upper bound of a frame's fixed part: kind (1), id (<= 5: ids stay in int32), count (1) or error code header (1).
+local FRAME_OVERHEAD = 8
 
 ---@class OpenBatch
 ---@field event string
 ---@field target integer
 ---@field buf table
 ---@field n integer
----@field size number
+---@field size number estimated msgpack size once sealed, bytes
 ---@field latent boolean
 
 ---@class Outbox
 ---@field open table<string, OpenBatch> batches still being filled, by event..'|'..target
----@field queue OpenBatch[] sealed batches waiting for the send budget, in order
+---@field queue OpenBatch[] sealed batches (full, or a big frame alone) waiting to be sent, in order
 ---@field head integer index of the first queued batch
----@field budget RateLimiter|nil client pacing
+---@field events RateLimiter|nil client only: events per second
+---@field bytes RateLimiter|nil client only: reliable bytes per second
 ---@field sent { reliable: integer, latent: integer }
 local Outbox = {}
 Outbox.__index = Outbox
@@ -34,6 +35,7 @@ Outbox.__index = Outbox
 ---@param wake fun()
 ---@return Outbox
 function Outbox.new(transport, config, wake)
+  local client = transport.side == 'client'
   return setmetatable({
     transport = transport,
     config = config,
@@ -41,7 +43,8 @@ function Outbox.new(transport, config, wake)
     open = {},
     queue = {},
     head = 1,
-    budget = transport.side == 'client' and Limiter.new(config.sendRate) or nil,
+    events = client and Limiter.new(config.sendRate) or nil,
+    bytes = client and Limiter.new(config.sendBytes) or nil,
     sent = { reliable = 0, latent = 0 },
   }, Outbox)
 end
@@ -51,9 +54,11 @@ function Outbox:idle()
   return next(self.open) == nil and self.head > #self.queue
 end
 
+---A new batch; its fixed part: the array header (<= 5), version (1), sender name, end marker (1).
 function Outbox:newBatch(event, target, latent)
   local buf = {}
-  return { event = event, target = target, buf = buf, n = protocol.begin(buf, self.transport.resource), size = BATCH_OVERHEAD, latent = latent }
+  local me = self.transport.resource
+  return { event = event, target = target, buf = buf, n = protocol.begin(buf, me), size = 7 + size.of(me), latent = latent }
 end
 
 ---The batch a frame of `bytes` joins: the open one for (event, target) while it stays under the latent threshold,
@@ -84,46 +89,66 @@ end
 
 ---Queues a request; `args.n` is its count.
 function Outbox:request(event, target, id, name, args)
-  local b = self:batchFor(event, target, size.of(name) + size.list(args, 1, args.n) + 12, true)
+  local b = self:batchFor(event, target, FRAME_OVERHEAD + size.of(name) + size.list(args, 1, args.n), true)
   b.n = protocol.putRequest(b.buf, b.n, id, name, args)
 end
 
 ---Queues a reply of `count` values `values[first ...]`.
 function Outbox:reply(event, target, id, values, first, count, allowLatent)
-  local b = self:batchFor(event, target, size.list(values, first, count) + 10, allowLatent)
+  local b = self:batchFor(event, target, FRAME_OVERHEAD + size.list(values, first, count), allowLatent)
   b.n = protocol.putReply(b.buf, b.n, id, values, first, count)
 end
 
 function Outbox:error(event, target, id, code, message)
-  local b = self:batchFor(event, target, #message + #code + 12, true)
+  local b = self:batchFor(event, target, FRAME_OVERHEAD + size.of(code) + size.of(message), true)
   b.n = protocol.putError(b.buf, b.n, id, code, message)
 end
 
----Seals this tick's batches and sends what the budget allows; returns true while anything waits.
+---Client pacing: charges one event, and the bytes of a reliable one, only when both buckets can pay.
+---@param b OpenBatch
+---@param now number
+---@return boolean
+function Outbox:pay(b, now)
+  local events, bytes = self.events, self.bytes
+  if not events or not bytes then return true end
+  -- FiveM counts the event name (with its NUL) and the payload; a batch over the whole burst waits for a full bucket.
+  local cost = b.latent and 0 or math.min(b.size + #b.event + 1, bytes.limits.burst)
+  if events:available(0, now) < 1 or bytes:available(0, now) < cost then return false end
+  events:take(0, now)
+  bytes:take(0, now, cost)
+  return true
+end
+
+---@param b OpenBatch
+function Outbox:send(b)
+  self.transport.send(b.event, b.target, b.buf, protocol.finish(b.buf, b.n), b.latent)
+  if b.latent then self.sent.latent = self.sent.latent + 1 else self.sent.reliable = self.sent.reliable + 1 end
+end
+
+---Sends what the budget allows: sealed batches first, in order, then this tick's open ones. On a client, a batch the
+---budget cannot pay yet stays open and keeps filling, so everything a script calls while it waits leaves together in
+---one event: waiting never grows a backlog of small events. Returns true while anything waits.
 ---@param now number
 ---@return boolean
 function Outbox:flush(now)
-  local queue = self.queue
-  for key, b in pairs(self.open) do
-    queue[#queue + 1] = b
-    self.open[key] = nil
-  end
-  local send, budget = self.transport.send, self.budget
-  local head = self.head
+  local queue, head = self.queue, self.head
   while head <= #queue do
     local b = queue[head]
-    if budget and not b.latent and not budget:take(0, now) then break end
+    if not self:pay(b, now) then
+      self.head = head
+      return true
+    end
     queue[head] = false
     head = head + 1
-    send(b.event, b.target, b.buf, protocol.finish(b.buf, b.n), b.latent)
-    if b.latent then self.sent.latent = self.sent.latent + 1 else self.sent.reliable = self.sent.reliable + 1 end
+    self:send(b)
   end
-  if head > #queue then
-    self.queue, self.head = {}, 1
-    return false
+  self.queue, self.head = {}, 1
+  for key, b in pairs(self.open) do
+    if not self:pay(b, now) then return true end
+    self.open[key] = nil
+    self:send(b)
   end
-  self.head = head
-  return true
+  return false
 end
 
 ---Drops whatever waits for `target` (a player who dropped).
