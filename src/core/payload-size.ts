@@ -1,19 +1,38 @@
 /**
  * The msgpack size of values, computed without encoding them, and stopping as soon as a limit is passed. The payload
- * cap (contract §6) is checked on this: the encoded size, never a JSON or string length.
+ * cap (contract §6) and the client's byte pacing are checked on this: the encoded size, never a JSON or string length.
+ *
+ * It follows FiveM's msgpack-lite fork (ref §2.1) byte for byte: only int32 values are integers (anything else is a
+ * float64), str8/bin8 exist, bin8 only below 255. `payload-size.test.ts` checks it against the emulation's codec;
+ * the one estimate is a function (a function reference, whose ref string we cannot see): 40 bytes.
  */
 
-/** Bytes a msgpack header takes for a string, array or map of `n` items. */
-function header(n: number, small: number): number {
-  return n < small ? 1 : n < 0x10000 ? 3 : 5;
+/** Bytes of a string, array or map header for `n` items: fix form below `fix` (0 = none), then 8 (str only), 16, 32 bits. */
+function header(n: number, fix: number, has8: boolean): number {
+  return n < fix ? 1 : has8 && n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
 }
 
+/** UTF-8 bytes as the fork writes them: a surrogate takes the next code unit with it, whatever it is, into 4 bytes. */
 function stringBytes(s: string): number {
   let bytes = s.length;
-  // Non-ASCII code units take 2–3 bytes in UTF-8; a quick scan only when needed.
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) bytes += s.charCodeAt(i) > 0x7ff ? 2 : 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c < 0xd800 || c > 0xdfff) bytes += 2;
+    else bytes += i++ + 1 < s.length ? 2 : 3;
+  }
   return bytes;
 }
+
+/** int32 values pack as the smallest integer form; everything else (fractions, NaN, beyond int32) as float64. */
+function numberBytes(v: number): number {
+  if ((v | 0) !== v) return 9;
+  if (v >= 0) return v < 0x80 ? 1 : v < 0x100 ? 2 : v < 0x10000 ? 3 : 5;
+  return v >= -0x20 ? 1 : v >= -0x80 ? 2 : v >= -0x8000 ? 3 : 5;
+}
+
+const toString = Object.prototype.toString;
 
 /**
  * Adds the encoded size of `value` to `acc` and returns the total, or returns as soon as it exceeds `limit`.
@@ -23,30 +42,33 @@ export function encodedSize(value: unknown, limit = Infinity, acc = 0, depth = 0
   if (acc > limit) return acc;
   switch (typeof value) {
     case 'number':
-      return acc + (Number.isInteger(value) && value >= -32 && value <= 127 ? 1 : 9);
+      return acc + numberBytes(value);
     case 'string': {
       const n = stringBytes(value);
-      return acc + n + header(n, 32);
+      return acc + n + header(n, 32, true);
     }
-    case 'boolean':
-    case 'undefined':
     case 'function':
-    case 'symbol':
+      return acc + 40;
     case 'bigint':
-      return acc + (typeof value === 'function' ? 40 : 1);
-    default:
+      return acc + 9;
+    case 'object':
       break;
+    default: // boolean, undefined (nil), symbol (nil)
+      return acc + 1;
   }
-  if (value === null) return acc + 1;
-  if (depth > 32) return acc + 1;
+  if (value === null || depth > 32) return acc + 1;
   if (Array.isArray(value)) {
-    acc += header(value.length, 16);
+    acc += header(value.length, 16, false);
     for (let i = 0; i < value.length && acc <= limit; i++) acc = encodedSize(value[i], limit, acc, depth + 1);
     return acc;
   }
-  if (value instanceof ArrayBuffer) return acc + value.byteLength + 5;
+  // By tag, not `instanceof`: values from another realm (another resource's context) count the same.
+  if (toString.call(value) === '[object ArrayBuffer]') {
+    const n = (value as ArrayBuffer).byteLength;
+    return acc + n + (n < 0xff ? 2 : n < 0x10000 ? 3 : 5);
+  }
   const keys = Object.keys(value as object);
-  acc += header(keys.length, 16);
+  acc += header(keys.length, 16, false);
   for (let i = 0; i < keys.length && acc <= limit; i++) {
     acc = encodedSize(keys[i], limit, acc, depth + 1);
     acc = encodedSize((value as Record<string, unknown>)[keys[i]], limit, acc, depth + 1);
@@ -54,7 +76,7 @@ export function encodedSize(value: unknown, limit = Infinity, acc = 0, depth = 0
   return acc;
 }
 
-/** Total encoded size of an argument list (the caller's payload). */
+/** Total encoded size of an argument list (the caller's payload), without the list's own header. */
 export function argsSize(args: ArrayLike<unknown>, limit = Infinity): number {
   let acc = 0;
   for (let i = 0; i < args.length && acc <= limit; i++) acc = encodedSize(args[i], limit, acc);
