@@ -44,7 +44,12 @@ export class Responder {
     const req = { from: origin.player, callback, args: frame.args, now: this.transport.now() };
     const refusal = this.checks.run(req);
     if (refusal instanceof Promise) {
-      refusal.then((r) => (r ? this.refuse(origin, frame, r) : this.run(origin, frame, callback)));
+      refusal.then((r) => {
+        // The player may have left while an asynchronous schema looked at the request: their handler must not run.
+        if (!this.transport.connected(origin.player)) return;
+        if (r) this.refuse(origin, frame, r);
+        else this.run(origin, frame, callback);
+      });
     } else if (refusal) {
       this.refuse(origin, frame, refusal);
     } else {

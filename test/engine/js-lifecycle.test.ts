@@ -36,6 +36,18 @@ describe('a player who drops', () => {
     expect(handler().errors.PLAYER_DROPPED).toBe(5);
   });
 
+  it('who drops while their request is being validated never reaches the handler', async () => {
+    const w = await world(emu(), { shop: {}, caller: {} });
+    let ran = 0;
+    const slowSchema = { '~standard': { version: 1, vendor: 'test', validate: (v: unknown) => delay(emu(), 100, { value: v }) } };
+    await registerOnServer(emu(), w, 'shop', 'give', () => ++ran, { validate: slowSchema });
+    w.client(w.players[0], 'caller').triggerServer('give', 'item').catch(() => undefined);
+    await emu().advance(80); // arrived, validating
+    emu().drop(w.players[0].netId, 'left');
+    await emu().advance(300);
+    expect(ran).toBe(0);
+  });
+
   it("does not disturb another player's calls", async () => {
     const w = await world(emu(), { shop: {}, caller: {} }, { players: 2 });
     await registerOnServer(emu(), w, 'shop', 'slow', () => delay(emu(), 200, 'ok'));
