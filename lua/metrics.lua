@@ -8,7 +8,9 @@ local Histogram = use('histogram')
 ---@class MetricsTable
 ---@field resource string
 ---@field entries table<string, { role: Role, name: string, calls: integer, inFlight: integer, errors: table<string, integer>, latency: Histogram }>
----@field counters { malformed: integer, lateReplies: integer, forgedReplies: integer, spoofed: integer }
+---@field counters { malformed: integer, lateReplies: integer, forgedReplies: integer, spoofed: integer, notFound: integer }
+---Events that belong to no callback: malformed batches, late (or duplicate) replies, replies from the wrong player,
+---locally spoofed net events, requests for names this engine does not serve.
 local Metrics = {}
 Metrics.__index = Metrics
 
@@ -18,7 +20,7 @@ function Metrics.new(resource)
   return setmetatable({
     resource = resource,
     entries = {},
-    counters = { malformed = 0, lateReplies = 0, forgedReplies = 0, spoofed = 0 },
+    counters = { malformed = 0, lateReplies = 0, forgedReplies = 0, spoofed = 0, notFound = 0 },
   }, Metrics)
 end
 

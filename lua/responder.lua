@@ -40,7 +40,13 @@ function Responder:handle(player, resource, id, name, a, first, count)
 end
 
 function Responder:refuse(player, resource, id, name, code, detail)
-  self.metrics:refused('handler', name, code)
+  -- Unknown names are counted together: a table keyed by names a client makes up would grow without bound.
+  if code == 'NOT_FOUND' then
+    local counters = self.metrics.counters
+    counters.notFound = counters.notFound + 1
+  else
+    self.metrics:refused('handler', name, code)
+  end
   local message = errors.message(code, name)
   if detail then message = message .. ': ' .. detail end
   self.outbox:error(protocol.replyEvent(resource), player, id, code, message)

@@ -1,22 +1,47 @@
--- callback_bridge Lua twin: the msgpack size of values, estimated without encoding them and stopping as soon as a
--- limit is passed. Twin of src/core/payload-size.ts; the payload cap and the latent threshold are checked on it.
+-- callback_bridge Lua twin: the msgpack size of values, computed without encoding them and stopping as soon as a
+-- limit is passed. Twin of src/core/payload-size.ts; the payload cap, the latent threshold and the client's byte
+-- pacing are checked on it. It follows the Lua codec (lua-cmsgpack as FiveM configures it, ref §2.2) byte for byte:
+-- integers in the smallest form (unsigned family when >= 0), every float as float64, strings as fixstr/str16/str32
+-- (no str8), a table as an array when its keys are exactly 1..N (else a map), CfxLua vectors as ext 20-23, and a
+-- table nested 16 deep as nil. The one estimate is a function (a reference whose "res:instance:idx" we cannot see):
+-- 40 bytes. lua-size test: checked against `msgpack.pack_args`.
 
-local type, mtype, pairs, rawget = type, math.type, pairs, rawget
+local type, mtype, pairs, rawget, getmetatable = type, math.type, pairs, rawget, getmetatable
 
 local M = {}
 
----Bytes a msgpack header takes for a string, array or map of `n` items.
-local function header(n, small)
-  if n < small then return 1 elseif n < 0x10000 then return 3 end
+---Tables nested this deep pack as nil (lua-cmsgpack's LUACMSGPACK_MAX_NESTING).
+local MAX_NESTING = 16
+
+---Bytes of a string, array or map header for `n` items: the fix form below `fix`, then 16 and 32 bits.
+local function header(n, fix)
+  if n < fix then return 1 elseif n < 0x10000 then return 3 end
   return 5
 end
 
+local function integerBytes(v)
+  if v >= 0 then
+    if v < 0x80 then return 1 elseif v < 0x100 then return 2 elseif v < 0x10000 then return 3 elseif v < 0x100000000 then return 5 end
+    return 9
+  end
+  if v >= -0x20 then return 1 elseif v >= -0x80 then return 2 elseif v >= -0x8000 then return 3 elseif v >= -0x80000000 then return 5 end
+  return 9
+end
+
+---Bytes of ext 20-23 (vector2 8 bytes: fixext 8; vector3 12: ext 8; vector4 and quat 16: fixext 16).
+local VECTOR_BYTES = { [20] = 10, [21] = 15, [22] = 18, [23] = 18 }
+local VECTOR_EXT = { vector2 = 20, vector3 = 21, vector4 = 22, quat = 23 }
+
 local size
 
----Adds the size of a table (array when its keys are exactly 1..N, as lua-cmsgpack decides, else a map).
-local function tableSize(t, limit, acc, depth)
-  local count, maxKey, keyBytes, valueBytes = 0, 0, 0, 0
-  local array = true
+---Adds the size of a table at nesting `level`: an array when its keys are exactly 1..N, else a map.
+local function tableSize(t, limit, acc, level)
+  local mt = getmetatable(t)
+  local ext = type(mt) == 'table' and rawget(mt, '__cfx_ext')
+  if ext and VECTOR_BYTES[ext] then return acc + VECTOR_BYTES[ext] end
+  if level >= MAX_NESTING then return acc + 1 end
+  if rawget(t, '__cfx_functionReference') ~= nil then return acc + 40 end
+  local count, maxKey, keyBytes, valueBytes, array = 0, 0, 0, 0, true
   for k, v in pairs(t) do
     count = count + 1
     if array and mtype(k) == 'integer' and k >= 1 then
@@ -24,52 +49,55 @@ local function tableSize(t, limit, acc, depth)
     else
       array = false
     end
-    keyBytes = size(k, limit, keyBytes, depth + 1)
-    valueBytes = size(v, limit, valueBytes, depth + 1)
+    keyBytes = size(k, limit, keyBytes, level + 1)
+    valueBytes = size(v, limit, valueBytes, level + 1)
     if acc + keyBytes + valueBytes > limit then return acc + keyBytes + valueBytes end
   end
   if array and maxKey == count then return acc + header(count, 16) + valueBytes end
   return acc + header(count, 16) + keyBytes + valueBytes
 end
 
----Adds the encoded size of `value` to `acc` and returns the total, or returns as soon as it exceeds `limit`.
----Depth is capped like msgpack's own nesting limit, so a cyclic table cannot loop.
+---Adds the encoded size of `value` (at nesting `level`: an event argument is at 1) to `acc` and returns the
+---total, or returns as soon as it exceeds `limit`.
 ---@param value any
 ---@param limit number
 ---@param acc number
----@param depth integer
+---@param level integer
 ---@return number
-size = function(value, limit, acc, depth)
+size = function(value, limit, acc, level)
   if acc > limit then return acc end
   local t = type(value)
   if t == 'number' then
-    if mtype(value) == 'integer' and value >= -32 and value <= 127 then return acc + 1 end
+    if mtype(value) == 'integer' then return acc + integerBytes(value) end
     return acc + 9
   elseif t == 'string' then
     local n = #value
     return acc + n + header(n, 32)
+  elseif t == 'table' then
+    return tableSize(value, limit, acc, level)
   elseif t == 'function' then
     return acc + 40
-  elseif t == 'table' then
-    if rawget(value, '__cfx_functionReference') ~= nil then return acc + 40 end
-    if depth > 32 then return acc + 1 end
-    return tableSize(value, limit, acc, depth)
-  elseif t == 'vector2' or t == 'vector3' or t == 'vector4' or t == 'quat' then
-    -- CfxLua vectors travel as ext 20-23 with 4-byte floats.
-    return acc + 3 + 4 * (t == 'vector2' and 2 or t == 'vector3' and 3 or 4)
+  elseif t == 'nil' or t == 'boolean' then
+    return acc + 1
   end
-  return acc + 1
+  -- CfxLua vectors answer type() with their own names; anything else (userdata, threads) packs as nil.
+  local ext = VECTOR_EXT[t]
+  if not ext then
+    local mt = getmetatable(value)
+    ext = type(mt) == 'table' and rawget(mt, '__cfx_ext')
+  end
+  return acc + (ext and VECTOR_BYTES[ext] or 1)
 end
 
----Encoded size of one value.
+---Encoded size of one value sent as an event argument.
 ---@param value any
 ---@param limit? number
 ---@return number
 function M.of(value, limit)
-  return size(value, limit or math.huge, 0, 0)
+  return size(value, limit or math.huge, 0, 1)
 end
 
----Total encoded size of `count` values `list[first ...]` (the caller's payload).
+---Total encoded size of `count` values `list[first ...]` sent as event arguments (without the list's header).
 ---@param list table
 ---@param first integer
 ---@param count integer
@@ -80,7 +108,7 @@ function M.list(list, first, count, limit)
   local acc = 0
   for i = first, first + count - 1 do
     if acc > limit then break end
-    acc = size(list[i], limit, acc, 0)
+    acc = size(list[i], limit, acc, 1)
   end
   return acc
 end

@@ -54,6 +54,24 @@ describe('coded failures reach a Lua caller', () => {
     expect(client().cb).toEqual([null, "callback 'ghost' does not exist", false]);
   });
 
+  it('NOT_FOUND from a Lua engine that does not serve the name: counted once, no metrics row per made-up name', async () => {
+    const { client, ran } = await world(
+      `RegisterCommand('count', function()
+        local rows = 0
+        for _ in pairs(CallbackBridge.engine.metrics.entries) do rows = rows + 1 end
+        out('count', CallbackBridge.engine.metrics.counters.notFound, rows)
+      end, true)`,
+      // A client may send frames straight to shop's request event, with names shop does not serve.
+      `for i = 1, 3 do TriggerServerEvent('cbb:q:shop', 1, 'caller', 1, i, 'made:up:' .. i, 0, 0) end
+       Wait(200)
+       out('done', true)`,
+    );
+    await emu().advance(1000);
+    expect(client().done).toEqual([true]);
+    emu().executeCommand(emu().server, 'count');
+    expect(ran().count).toEqual([3, 0]);
+  });
+
   it('HANDLER_ERROR: no stack for the caller; the server logs the error with its traceback', async () => {
     const { client } = await world(
       `RegisterCallback('boom', function() error('secret detail') end)

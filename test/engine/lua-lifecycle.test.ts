@@ -26,6 +26,8 @@ describe('replies are bound to the player asked', () => {
         out('result', AwaitClientCallback(src, 'slow'))
         local c = CallbackBridge.engine.metrics.counters
         out('counters', c.forgedReplies, c.lateReplies, c.malformed)
+        -- A name nobody serves here is counted once in notFound, never as a metrics row of its own.
+        out('notFound', AwaitClientCallback(src, 'nobody'))
       end)`,
       client: `RegisterCommand('go', function() TriggerServerEvent('boss:go') end, false)`,
     });
@@ -42,7 +44,7 @@ describe('replies are bound to the player asked', () => {
     expect(Number.isInteger(id) && id > 0).toBe(true);
     emu().executeCommand(attacker.machine, `forge ${id}`);
     await emu().advance(1500);
-    expect(outs(emu().server, 'boss')).toEqual({ result: ['real'], counters: [1, 0, 0] });
+    expect(outs(emu().server, 'boss')).toEqual({ result: ['real'], counters: [1, 0, 0], notFound: [null, "callback 'nobody' does not exist"] });
   });
 
   it('events raised locally (source is empty) never reach the engine, on the client and on the server', async () => {
