@@ -37,6 +37,21 @@ describe('coded failures reach a Lua caller', () => {
     expect(client().cb).toEqual([null, "callback 'never' timed out", true]);
   });
 
+  it('TIMEOUT: without options the deadline is the convar callback_bridge:timeout (replicated)', async () => {
+    const { client } = await world(
+      `RegisterServerCallback('never', function() end)`,
+      `local t0 = GetGameTimer()
+       local v, err = TriggerServerCallbackPromise('never')
+       out('r', v, err, GetGameTimer() - t0)`,
+      ['setr callback_bridge:timeout 700'],
+    );
+    await emu().advance(2000);
+    const [v, err, ms] = client().r as [null, string, number];
+    expect([v, err]).toEqual([null, "callback 'never' timed out"]);
+    expect(ms).toBeGreaterThanOrEqual(700);
+    expect(ms).toBeLessThan(700 + 40);
+  });
+
   it("TIMEOUT: the callback's own timeout option answers the caller at that deadline", async () => {
     const { client } = await world(
       `RegisterServerCallback('short', function() end, { timeout = 300 })`,
@@ -152,6 +167,22 @@ describe('coded failures reach a Lua caller', () => {
     const got = client().got[0] as string[];
     expect(got.filter((v) => v === 'held')).toHaveLength(2);
     expect(got.filter((v) => v === "callback 'hold' refused: too many requests in flight")).toHaveLength(3);
+  });
+
+  it('BUSY: callback_bridge:maxInFlightTotal caps the requests running in a resource, all players together', async () => {
+    const first = await world(
+      `RegisterCallback('hold', function() Wait(500) return 'held' end)`,
+      `local got = {}
+       for i = 1, 2 do
+         TriggerServerCallback('hold', function(v, err) got[#got + 1] = v or err out('got', got) end)
+       end`,
+      ['set callback_bridge:maxInFlightTotal 3'],
+    );
+    const second = emu().connect();
+    await emu().advance(2000);
+    const all = [...(first.client().got[0] as string[]), ...(outs(second.machine, 'caller').got[0] as string[])];
+    expect(all.filter((v) => v === 'held')).toHaveLength(3);
+    expect(all.filter((v) => v === "callback 'hold' refused: too many requests in flight")).toHaveLength(1);
   });
 
   it('PAYLOAD_TOO_LARGE: the estimated msgpack size of the arguments above maxPayload; the handler never runs', async () => {

@@ -76,6 +76,43 @@ describe('replies are bound to the player asked', () => {
   });
 });
 
+describe('the directory only believes the bridge', () => {
+  it('a directory update raised by another resource (cbb:cdir on the server, cbb:dir locally on a client) is ignored', async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', {
+      client: `RegisterCallback('ask', function() return 'from shop' end)`,
+    });
+    await luaResource(emu(), 'evil', {
+      server: `RegisterCommand('hijack', function(_, args)
+        TriggerEvent('cbb:cdir', tonumber(args[1]), { { 'ask', 'evil' } })
+      end, true)`,
+      client: `RegisterCallback('ask', function() return 'from evil' end, { allowOverride = false })
+        RegisterCommand('hijackLocal', function() TriggerEvent('cbb:dir', { { 'price', 'evil' } }) end, false)
+        RegisterCallback('price', function() return 'evil price' end)`,
+    });
+    await luaResource(emu(), 'boss', {
+      server: `RegisterCallback('price', function() return 12 end)
+        RegisterNetEvent('boss:go', function()
+          local src = source
+          out('ask', AwaitClientCallback(src, 'ask'))
+        end)`,
+      client: `RegisterCommand('go', function()
+          TriggerServerEvent('boss:go')
+          out('price', TriggerServerCallbackPromise('price'))
+        end, false)`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'evil', 'boss');
+    const player = emu().connect();
+    await emu().advance(300);
+    emu().executeCommand(emu().server, `hijack ${player.netId}`);
+    emu().executeCommand(player.machine, 'hijackLocal');
+    emu().executeCommand(player.machine, 'go');
+    await emu().advance(1000);
+    expect(outs(emu().server, 'boss').ask).toEqual(['from shop']);
+    expect(outs(player.machine, 'boss').price).toEqual([12]);
+  });
+});
+
 describe('drops and stops end requests at once', () => {
   it('a drop mid-request gives PLAYER_DROPPED within one server tick, both ways', async () => {
     await addBridge(emu());

@@ -251,4 +251,16 @@ describe('the seed forms and the shared helpers', () => {
     expect(server()).toEqual({ refused: [false], taken: [true] });
     expect(emu().output(/caller tried to register callback 'shared:name', owned by shop: refused \(set allowOverride to take it over\)/)).toHaveLength(1);
   });
+
+  it('without the bridge running, names are claimed locally (registration works, a warning is not printed)', async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'alone', {
+      server: `out('registered', RegisterCallback('solo', function() return 1 end), DoesCallbackExist('solo'), UnregisterCallback('solo'))`,
+    });
+    startAll(emu(), 'alone');
+    await emu().advance(100);
+    expect(outs(emu().server, 'alone').registered).toEqual([true, true, true]);
+    expect(emu().output(/tried to register/)).toEqual([]);
+    expect(scriptErrors(emu())).toEqual([]);
+  });
 });
