@@ -4,8 +4,8 @@
  * calls, the seed forms and the shared helpers.
  */
 import { describe, expect, it } from 'vitest';
-import { useEmulator } from '../support/cfx.ts';
-import { addBridge, luaResource, outs, scriptErrors, startAll } from './lua-support.ts';
+import { manifest, useEmulator } from '../support/cfx.ts';
+import { addBridge, J_LUA, luaResource, outs, scriptErrors, startAll } from './lua-support.ts';
 
 const emu = useEmulator();
 
@@ -261,6 +261,27 @@ describe('the seed forms and the shared helpers', () => {
     await emu().advance(100);
     expect(outs(emu().server, 'alone').registered).toEqual([true, true, true]);
     expect(emu().output(/tried to register/)).toEqual([]);
+    expect(scriptErrors(emu())).toEqual([]);
+  });
+
+  it("the manifest line users write, shared_script '@callback_bridge/import.lua', serves both sides; a second include is a no-op", async () => {
+    await addBridge(emu());
+    await emu().addInlineResource('plain', {
+      'fxmanifest.lua': manifest(
+        "shared_scripts { '@callback_bridge/import.lua', 'probe.lua', 'first.lua' }\n" +
+          "server_scripts { '@callback_bridge/import.lua', 'server.lua' }\nclient_script 'client.lua'",
+      ),
+      'probe.lua': J_LUA,
+      'first.lua': 'FIRST_ENGINE = CallbackBridge.engine',
+      'server.lua': `RegisterCallback('plain:hi', function(source, who) return 'hi ' .. who end)
+        out('sameEngine', CallbackBridge.engine == FIRST_ENGINE)`,
+      'client.lua': `CreateThread(function() Wait(300) out('hi', TriggerServerCallbackPromise('plain:hi', 'there')) end)`,
+    });
+    startAll(emu(), 'callback_bridge', 'plain');
+    const player = emu().connect();
+    await emu().advance(1000);
+    expect(outs(emu().server, 'plain').sameEngine).toEqual([true]);
+    expect(outs(player.machine, 'plain').hi).toEqual(['hi there']);
     expect(scriptErrors(emu())).toEqual([]);
   });
 });
