@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   echo?: boolean;
   /** Seed for jitter (deterministic runs). */
   seed?: number;
+  /** Measure each machine's wall-clock time in its ticks (`Machine.tickWallMs`); off by default. */
+  timeTicks?: boolean;
 }
 
 export interface Player {
@@ -99,6 +101,7 @@ export class Emulator {
       jitter: 0,
       echo: false,
       seed: 42,
+      timeTicks: false,
       ...options,
     });
   }

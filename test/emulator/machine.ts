@@ -29,6 +29,8 @@ export class Machine {
   private readonly runtimeOwner = new Map<ScriptRuntime, string>();
   private readonly nativeTables = new Map<Resource, Record<string, (...a: any[]) => unknown>>();
   ticks = 0;
+  /** Wall-clock ms spent in `runTick`, counted only with the emulator option `timeTicks` (bench/engine-cost.ts). */
+  tickWallMs = 0;
   alive = true;
 
   constructor(
@@ -75,6 +77,7 @@ export class Machine {
 
   /** One frame: queued network events first, then every runtime's timers and ticks (ref §1.1). */
   runTick(): void {
+    const t0 = this.emulator.options.timeTicks ? performance.now() : -1;
     const now = this.clock.now();
     this.tickTask = null;
     this.lastTickAt = now;
@@ -89,6 +92,7 @@ export class Machine {
       }
     }
     if (next < Infinity) this.scheduleTick(next);
+    if (t0 >= 0) this.tickWallMs += performance.now() - t0;
   }
 
   /** Queues a network event for the next tick (ref §1.1: network events run on the next resource-manager tick). */
