@@ -68,6 +68,18 @@ describe('registry', () => {
     expect((await callFromClient(w, 'price')).value).toBe('other');
   });
 
+  it('handlers an engine holds on behalf of another resource go when that resource stops', async () => {
+    const w = await world(emu(), { shop: {}, helper: {}, caller: {} });
+    const engine = w.server('shop').engine;
+    expect(engine.register('lent', 'return', () => 'ok', {}, 'helper')).toBe(true);
+    await emu().advance(100);
+    expect((await callFromClient(w, 'lent')).value).toBe('ok');
+    emu().stop('helper');
+    expect(engine.has('lent')).toBe(false);
+    await emu().advance(100);
+    expect((await callFromClient(w, 'lent')).code).toBe('NOT_FOUND');
+  });
+
   it('unregister removes the handler: has() turns false and callers get NOT_FOUND', async () => {
     const w = await world(emu(), { shop: {}, caller: {} });
     await registerOnServer(emu(), w, 'shop', 'price', () => 1);
