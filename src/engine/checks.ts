@@ -122,7 +122,7 @@ export class RequestChecks {
     this.limiters.delete(name);
   }
 
-  /** Frees idle buckets; called now and then from the tick. */
+  /** Frees buckets that refilled completely; the engine's tick calls it every few seconds. */
   sweep(now: number): void {
     for (const limiter of this.limiters.values()) limiter.sweep(now);
   }

@@ -18,6 +18,8 @@ export const METRICS_PULL_EVENT = 'cbb:metrics:pull';
 
 /** Ids of requests a server sends to players are random (contract §6: unguessable); a client's only count. */
 const ID_SPACE = 2 ** 31;
+/** How often idle rate-limit buckets are swept, ms. */
+const SWEEP_MS = 10_000;
 
 export class CallbackEngine {
   readonly config: EngineConfig;
@@ -32,6 +34,7 @@ export class CallbackEngine {
    */
   private nextId = 1 + Math.floor(Math.random() * (ID_SPACE / 2));
   private stopped = false;
+  private sweptAt = 0;
   /** Retries waiting for their backoff: [due, run]. */
   private retries: Array<[number, () => void]> = [];
 
@@ -194,6 +197,12 @@ export class CallbackEngine {
     }
     this.pending.expire(now);
     this.responder.serving.expire(now);
+    // Rate buckets that refilled are forgotten now and then: otherwise every player keeps one per callback they
+    // ever called until they drop (1,000 players x 200 callbacks is 200k buckets).
+    if (now - this.sweptAt >= SWEEP_MS) {
+      this.sweptAt = now;
+      this.responder.checks.sweep(now);
+    }
     const waiting = this.outbox.flush(now);
     return waiting || this.pending.size > 0 || this.responder.serving.size > 0 || this.retries.length > 0;
   };

@@ -43,6 +43,17 @@ describe('RATE_LIMITED', () => {
     await burst(w, 0, 5, 'limited', [], 1000);
     expect(count(await burst(w, 0, 6, 'limited'), 'ok')).toBe(5);
   });
+
+  it('forgets the buckets of players who stopped calling once they refilled', async () => {
+    const w = await world(emu(), { shop: {}, caller: {} }, { players: 2 });
+    await registerOnServer(emu(), w, 'shop', 'limited', () => 'ok', { rateLimit: { rate: 5, burst: 5 } });
+    await Promise.all([burst(w, 0, 1, 'limited'), burst(w, 1, 1, 'limited')]);
+    const buckets = () => w.server('shop').engine.responder.checks.limiters.get('limited').size;
+    expect(buckets()).toBe(2);
+    await emu().advance(11_000);
+    await burst(w, 0, 1, 'limited'); // any traffic runs the sweep
+    expect(buckets()).toBe(1);
+  });
 });
 
 describe('BUSY', () => {
