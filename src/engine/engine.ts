@@ -2,9 +2,9 @@
  * One callback engine: the caller's side and the handler's side of every callback of the resource it runs in.
  * It owns one pending table (settled in one place), one outbox flushed once per tick, and the handlers.
  */
-import { CallbackError } from '../core/errors.ts';
+import { CallbackError, defaultMessage } from '../core/errors.ts';
 import { PendingRequests, type Outcome } from '../core/pending-requests.ts';
-import { FrameKind, MalformedBatch, readBatch, replyEvent, requestEvent } from '../protocol/frames.ts';
+import { FrameKind, MalformedBatch, MAX_ARGS, readBatch, replyEvent, requestEvent } from '../protocol/frames.ts';
 import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
@@ -118,6 +118,11 @@ export class CallbackEngine {
     const signal = options.signal;
     if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
     if (signal?.aborted) return done({ ok: false, error: abortReason(signal) });
+    if (args.length > MAX_ARGS) {
+      // More would make the receiver refuse the whole batch, other calls included.
+      const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
+      return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
+    }
     // A request to a player who is not there could only time out (contract §6: nothing waits for that).
     if (!this.transport.connected(target)) {
       return done({ ok: false, error: new CallbackError('PLAYER_DROPPED', name, `callback '${name}': player ${target} is not connected`) });

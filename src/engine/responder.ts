@@ -4,7 +4,7 @@
  */
 import { CallbackError, defaultMessage } from '../core/errors.ts';
 import { PendingRequests } from '../core/pending-requests.ts';
-import { replyEvent, type RequestFrame } from '../protocol/frames.ts';
+import { MAX_ARGS, replyEvent, type RequestFrame } from '../protocol/frames.ts';
 import type { EngineConfig } from './config.ts';
 import { RequestChecks, type Refusal } from './checks.ts';
 import type { HandlerRegistry, RegisteredCallback } from './handlers.ts';
@@ -93,13 +93,18 @@ export class Responder {
         else this.outbox.error(event, from, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
       },
     });
-    const answer = (values: unknown[]) => this.serving.settle(id, { ok: true, values });
     const fail = (error: unknown) => {
       // The caller gets the code only; the stack stays in this console (contract §6). Printed even when the handler
       // already answered (it threw after its cb call): failure is never silent.
       this.transport.log('error', `callback '${frame.name}' (resource ${callback.owner}) failed: ${describe(error)}`);
       if (!this.serving.has(id)) return;
       this.serving.settle(id, { ok: false, error: new CallbackError('HANDLER_ERROR', frame.name, undefined, { cause: error }) });
+    };
+    const answer = (values: unknown[]) => {
+      if (!this.serving.has(id)) return;
+      // More would make the caller's side refuse the whole reply batch, other replies included.
+      if (values.length > MAX_ARGS) return fail(`answered ${values.length} values; at most ${MAX_ARGS} travel`);
+      this.serving.settle(id, { ok: true, values });
     };
     try {
       if (callback.style === 'cb') {

@@ -74,7 +74,8 @@ export class MalformedBatch extends Error {
   override readonly name = 'MalformedBatch';
 }
 
-const MAX_ARGS = 255;
+/** Most values one frame carries; the reader refuses more (an argc is one msgpack byte, and a bound for cheaters). */
+export const MAX_ARGS = 255;
 
 export interface Batch {
   from: string;
