@@ -46,7 +46,7 @@ end
 
 ---The seed's validator: `data` must be a table; every `required` key present; every key of `types` (when present)
 ---of that type. Returns every problem, not just the first. A Lua table has no key order, so the `types` errors come
----in sorted key order (the shared vectors list their keys sorted, so the TS insertion order agrees).
+---in sorted key order (byte order of UTF-8, i.e. code points; the TS validator sorts the same way).
 ---@param data any
 ---@param schema { required?: string[], types?: table<string, string> }
 ---@return ValidationResult

@@ -63,8 +63,22 @@ function typeMatches(expected: string, value: unknown): boolean {
 }
 
 /**
+ * Orders strings by code point: Lua compares UTF-8 bytes, which is code-point order; JS's default sort compares
+ * UTF-16 units and would put a character beyond U+FFFF before U+E000..U+FFFF.
+ */
+function byCodePoint(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/**
  * The seed's validator: `data` must be a table; every `required` key present; every key in `types` (when present)
- * of that type. Returns every problem, not just the first.
+ * of that type, reported in sorted key order (as the Lua twin does). Returns every problem, not just the first.
  *
  * @example
  * validateData({ action: 'buy' }, { required: ['action', 'amount'], types: { amount: 'number' } })
@@ -79,7 +93,10 @@ export function validateData(data: unknown, schema: TableSchema): ValidationResu
   for (const key of schema.required ?? []) {
     if (record[key] === undefined || record[key] === null) errors.push(`missing required field '${key}'`);
   }
-  for (const [key, expected] of Object.entries(schema.types ?? {})) {
+  // Sorted as the Lua twin sorts (a Lua table has no key order; a JS object would put integer-like keys first).
+  const types = schema.types ?? {};
+  for (const key of Object.keys(types).sort(byCodePoint)) {
+    const expected = types[key];
     const value = record[key];
     if (value === undefined || value === null) continue;
     if (!typeMatches(expected, value)) errors.push(`field '${key}' must be ${expected} (got ${luaTypeOf(value)})`);
