@@ -30,5 +30,6 @@ files {
   'lua/responder.lua',
   'lua/engine.lua',
   'lua/api.lua',
+  'lua/queue.lua',
   'dist/callbacks.js',
 }

@@ -13,6 +13,7 @@
 --           RegisterCallback(name, function(...) return ... end, options?)          -- may yield
 --           trigger_callback(name, data, cb)
 --   both    UnregisterCallback(name), DoesCallbackExist(name), ValidateCallbackData(data, schema)
+--           CreateQueue({ concurrency, maxQueued? }) --> a queue with the trigger forms as methods (lua/queue.lua)
 --
 -- Per-call options, one rule for every trigger form: the NAME may be a table instead of a string,
 --   TriggerServerCallback({ name = 'shop:buy', timeout = 5000, retries = 2, backoff = 250 }, cb, item)

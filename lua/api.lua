@@ -152,5 +152,10 @@ return function(engine)
     function api.trigger_callback(name, data, cb) trigger(0, name, cb, data) end
   end
 
+  ---A call queue (lua/queue.lua): `CreateQueue({ concurrency = 2, maxQueued? = n })`, then
+  ---`q:TriggerServerCallback({ name = 'x', priority = 5 }, cb, ...)` and the other trigger forms, with the same
+  ---name tables and outcomes as the plain ones; `q:Size()`, `q:Running()`, `q:Clear()`.
+  api.CreateQueue = use('queue').creator(engine, nameAndOptions, toCallback)
+
   return api
 end
