@@ -9,9 +9,13 @@
  * // client
  * const price = await bridge.triggerServer('shop:price', 'bread');            // 12
  * const quick = await bridge.withOptions({ timeout: 2000 }).triggerServer('shop:price', 'bread');
+ * // client: at most 2 calls in flight, the highest priority first
+ * const queue = bridge.queue({ concurrency: 2 });
+ * const first = await queue.withOptions({ priority: 5 }).triggerServer('shop:price', 'bread');
  */
 import { CallbackError } from '../core/errors.ts';
 import type { Outcome } from '../core/pending-requests.ts';
+import { EngineCallQueue, type QueuedCallOptions, type QueueOptions } from '../engine/call-queue.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
 import type { CallbackOptions, CallOptions } from '../engine/config.ts';
 import { BRIDGE_RESOURCE, bridgeCoordinator } from '../engine/directory.ts';
@@ -44,39 +48,95 @@ export interface CallbackBridge<TServer extends CallbackMap = CallbackMap, TClie
   triggerClientValues(player: number, name: string, ...args: unknown[]): Promise<unknown[]>;
   /** A bridge whose calls use these options (a new object: the original is unchanged). */
   withOptions(options: CallOptions): CallbackBridge<TServer, TClient>;
+  /**
+   * A new call queue: at most `concurrency` of its calls in flight, the highest `priority` first (FIFO among
+   * equals). Its calls start with this bridge's options. Create queues once, when the script loads.
+   */
+  queue(options?: QueueOptions): CallbackQueue<TServer, TClient>;
   /** The engine underneath (metrics, tests). */
   readonly engine: CallbackEngine;
+}
+
+/** The four triggers, the same on a bridge and on a queue. */
+export type CallbackTriggers<TServer extends CallbackMap = CallbackMap, TClient extends CallbackMap = CallbackMap> = Pick<
+  CallbackBridge<TServer, TClient>,
+  'triggerServer' | 'triggerClient' | 'triggerServerValues' | 'triggerClientValues'
+>;
+
+/**
+ * Calls that wait their turn (src/engine/call-queue.ts). A started call is a normal call (timeout, retries, codes);
+ * one that never starts rejects with BUSY (queue full, or `clear()`), RESOURCE_STOPPED, or the signal's reason.
+ */
+export interface CallbackQueue<TServer extends CallbackMap = CallbackMap, TClient extends CallbackMap = CallbackMap>
+  extends CallbackTriggers<TServer, TClient> {
+  /** The same queue, its calls made with these options merged in (a new object: the original is unchanged). */
+  withOptions(options: QueuedCallOptions): CallbackQueue<TServer, TClient>;
+  /** Calls waiting for a slot. */
+  readonly size: number;
+  /** Calls in flight. */
+  readonly running: number;
+  /** Rejects every waiting call with BUSY and returns how many; calls in flight go on. */
+  clear(): number;
 }
 
 function settle(resolve: (v: unknown[]) => void, reject: (e: unknown) => void): (o: Outcome) => void {
   return (o) => (o.ok ? resolve(o.values) : reject(o.error));
 }
 
-function make<S extends CallbackMap, C extends CallbackMap>(engine: CallbackEngine, callOptions: CallOptions): CallbackBridge<S, C> {
-  const side = engine.transport.side;
+type Call = (target: number, name: string, args: unknown[], done: (outcome: Outcome) => void) => void;
+
+/** The triggers over `call` (an engine's or a queue's); each checks it runs on the side that may use it. */
+function triggers<S extends CallbackMap, C extends CallbackMap>(side: 'server' | 'client', call: Call): CallbackTriggers<S, C> {
   const values = (target: number, name: string, args: unknown[]) =>
-    new Promise<unknown[]>((resolve, reject) => engine.call(target, name, args, callOptions, settle(resolve, reject)));
+    new Promise<unknown[]>((resolve, reject) => call(target, name, args, settle(resolve, reject)));
   const onSide = (want: 'server' | 'client', what: string) => {
     if (side !== want) throw new CallbackError('NOT_FOUND', what, `${what} is only available on the ${want}`);
   };
   return {
+    triggerServer: ((name: string, ...args: unknown[]) => {
+      onSide('client', 'triggerServer');
+      return values(0, name, args).then((v) => v[0]);
+    }) as CallbackTriggers<S, C>['triggerServer'],
+    triggerClient: ((player: number, name: string, ...args: unknown[]) => {
+      onSide('server', 'triggerClient');
+      return values(player, name, args).then((v) => v[0]);
+    }) as CallbackTriggers<S, C>['triggerClient'],
+    triggerServerValues: (name, ...args) => (onSide('client', 'triggerServerValues'), values(0, name, args)),
+    triggerClientValues: (player, name, ...args) => (onSide('server', 'triggerClientValues'), values(player, name, args)),
+  };
+}
+
+function makeQueue<S extends CallbackMap, C extends CallbackMap>(queue: EngineCallQueue, callOptions: QueuedCallOptions): CallbackQueue<S, C> {
+  const p = callOptions.priority;
+  if (p !== undefined && (typeof p !== 'number' || !Number.isFinite(p))) throw new TypeError('queue: priority must be a finite number');
+  return {
+    ...triggers<S, C>(queue.engine.transport.side, (target, name, args, done) => queue.call(target, name, args, callOptions, done)),
+    withOptions: (options) => makeQueue<S, C>(queue, { ...callOptions, ...options }),
+    get size() {
+      return queue.size;
+    },
+    get running() {
+      return queue.running;
+    },
+    clear: () => queue.clear(),
+  };
+}
+
+function make<S extends CallbackMap, C extends CallbackMap>(engine: CallbackEngine, callOptions: CallOptions): CallbackBridge<S, C> {
+  const side = engine.transport.side;
+  const onSide = (want: 'server' | 'client', what: string) => {
+    if (side !== want) throw new CallbackError('NOT_FOUND', what, `${what} is only available on the ${want}`);
+  };
+  return {
+    ...triggers<S, C>(side, (target, name, args, done) => engine.call(target, name, args, callOptions, done)),
     engine,
     register: (name, handler, options) => (onSide('server', 'register'), engine.register(name, 'return', handler as Fn, options)),
     registerClient: (name, handler, options) => (onSide('client', 'registerClient'), engine.register(name, 'return', handler as Fn, options)),
     registerWithCallback: (name, handler, options) => engine.register(name, 'cb', handler, options),
     unregister: (name) => engine.unregister(name),
     exists: (name) => engine.has(name),
-    triggerServer: ((name: string, ...args: unknown[]) => {
-      onSide('client', 'triggerServer');
-      return values(0, name, args).then((v) => v[0]);
-    }) as CallbackBridge<S, C>['triggerServer'],
-    triggerClient: ((player: number, name: string, ...args: unknown[]) => {
-      onSide('server', 'triggerClient');
-      return values(player, name, args).then((v) => v[0]);
-    }) as CallbackBridge<S, C>['triggerClient'],
-    triggerServerValues: (name, ...args) => (onSide('client', 'triggerServerValues'), values(0, name, args)),
-    triggerClientValues: (player, name, ...args) => (onSide('server', 'triggerClientValues'), values(player, name, args)),
     withOptions: (options) => make<S, C>(engine, { ...callOptions, ...options }),
+    queue: (options) => makeQueue<S, C>(new EngineCallQueue(engine, options), callOptions),
   };
 }
 
@@ -90,3 +150,4 @@ export function createBridge<S extends CallbackMap = CallbackMap, C extends Call
 export { CallbackError } from '../core/errors.ts';
 export type { CallbackErrorCode } from '../core/errors.ts';
 export type { CallbackOptions, CallOptions } from '../engine/config.ts';
+export type { QueuedCallOptions, QueueOptions } from '../engine/call-queue.ts';
