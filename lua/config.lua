@@ -25,6 +25,8 @@ M.DEFAULTS = {
   latentThreshold = 32 * 1024,
   sendRate = 20,
   sendBurst = 40,
+  sendBytesRate = 96 * 1024,
+  sendBytesBurst = 256 * 1024,
 }
 
 ---Reads the convars over the defaults; a value that is not a positive number keeps the default.
@@ -45,7 +47,7 @@ function M.read(getConvar)
     maxInFlightTotal = num('maxInFlightTotal'),
     latentThreshold = num('latentThreshold'),
     sendRate = { rate = num('sendRate'), burst = num('sendBurst') },
-    sendBytes = { rate = 96 * 1024, burst = 256 * 1024 },
+    sendBytes = { rate = num('sendBytesRate'), burst = num('sendBytesBurst') },
     debug = getConvar('callback_bridge:debug', 'false') == 'true',
   }
 end

@@ -51,6 +51,8 @@ export const CONVARS = {
   latentThreshold: 'callback_bridge:latentThreshold',
   sendRate: 'callback_bridge:sendRate',
   sendBurst: 'callback_bridge:sendBurst',
+  sendBytesRate: 'callback_bridge:sendBytesRate',
+  sendBytesBurst: 'callback_bridge:sendBytesBurst',
   debug: 'callback_bridge:debug',
 } as const;
 
@@ -69,7 +71,7 @@ export function readConfig(convar: (name: string, fallback: string) => string): 
     maxInFlightTotal: num(CONVARS.maxInFlightTotal, d.maxInFlightTotal),
     latentThreshold: num(CONVARS.latentThreshold, d.latentThreshold),
     sendRate: { rate: num(CONVARS.sendRate, d.sendRate.rate), burst: num(CONVARS.sendBurst, d.sendRate.burst) },
-    sendBytes: d.sendBytes,
+    sendBytes: { rate: num(CONVARS.sendBytesRate, d.sendBytes.rate), burst: num(CONVARS.sendBytesBurst, d.sendBytes.burst) },
     debug: convar(CONVARS.debug, 'false') === 'true',
   };
 }

@@ -90,3 +90,30 @@ describe('latent events', () => {
     expect(w.server('shop').engine.outbox.sent).toMatchObject({ latent: 0, reliable: 1 });
   });
 });
+
+describe('the client byte budget convars', () => {
+  it('default to 98304 bytes/s with a 262144-byte burst, on both sides', async () => {
+    const w = await world(emu(), { caller: {} });
+    const defaults = { rate: 96 * 1024, burst: 256 * 1024 };
+    expect(w.client(w.players[0], 'caller').engine.config.sendBytes).toEqual(defaults);
+    expect(w.server('caller').engine.config.sendBytes).toEqual(defaults);
+  });
+
+  it('callback_bridge:sendBytesRate / sendBytesBurst (replicated) pace a client: a second 6 KB call waits for the budget', async () => {
+    const convars = { 'callback_bridge:sendBytesRate': '4096', 'callback_bridge:sendBytesBurst': '8192' };
+    const w = await world(emu(), { shop: {}, caller: {} }, { convars });
+    await registerOnServer(emu(), w, 'shop', 'store', (_s: number, s: string) => s.length, { rateLimit: false });
+    const caller = w.client(w.players[0], 'caller');
+    expect(caller.engine.config.sendBytes).toEqual({ rate: 4096, burst: 8192 });
+    const blob = 'x'.repeat(6000);
+    const first = record(emu(), caller.triggerServer('store', blob));
+    await emu().advance(20); // the next frame: a batch of its own
+    const second = record(emu(), caller.triggerServer('store', blob));
+    await emu().advance(3000);
+    expect([first.value, second.value]).toEqual([6000, 6000]);
+    expect(first.took).toBeLessThan(200);
+    // ~2 KB left after the first: the second waits about (6 KB - 2 KB) / 4 KB/s.
+    expect(second.took).toBeGreaterThan(800);
+    stillConnected(w);
+  });
+});

@@ -101,6 +101,37 @@ describe("FiveM's limiters", () => {
   });
 });
 
+describe('the client byte budget convars', () => {
+  it('callback_bridge:sendBytesRate / sendBytesBurst (default 98304 / 262144) pace a Lua client', async () => {
+    const client = `RegisterCommand('budget', function() out('budget', CallbackBridge.engine.config.sendBytes) end, false)
+      RegisterCommand('two', function()
+        local blob, t0 = string.rep('x', 6000), GetGameTimer()
+        TriggerServerCallback('store', function(n) out('first', n, GetGameTimer() - t0) end, blob)
+        Wait(50) -- after the first batch left: a batch of its own
+        TriggerServerCallback('store', function(n) out('second', n, GetGameTimer() - t0) end, blob)
+      end, false)`;
+    const plain = await world(`RegisterCallback('store', function(source, s) return #s end, { rateLimit = false })`, client);
+    await emu().advance(300);
+    emu().executeCommand(plain.machine, 'budget');
+    expect(outs(plain.machine, 'caller').budget).toEqual([{ rate: 96 * 1024, burst: 256 * 1024 }]);
+    emu().setConvar('callback_bridge:sendBytesRate', '4096', true);
+    emu().setConvar('callback_bridge:sendBytesBurst', '8192', true);
+    const paced = emu().connect();
+    await emu().advance(300);
+    emu().executeCommand(paced.machine, 'budget');
+    emu().executeCommand(paced.machine, 'two');
+    await emu().advance(3000);
+    const o = outs(paced.machine, 'caller');
+    expect(o.budget).toEqual([{ rate: 4096, burst: 8192 }]);
+    expect(o.first[0]).toBe(6000);
+    expect(o.first[1] as number).toBeLessThan(200);
+    // ~2 KB left after the first: the second waits about (6 KB - 2 KB) / 4 KB/s.
+    expect(o.second[0]).toBe(6000);
+    expect(o.second[1] as number).toBeGreaterThan(800);
+    stillConnected(paced);
+  });
+});
+
 describe('latent events', () => {
   it('a 200 KiB request goes latent from the Lua client and arrives intact', async () => {
     const player = await world(
