@@ -60,7 +60,8 @@ function Metrics:refused(role, name, code)
   e.errors[code] = (e.errors[code] or 0) + 1
 end
 
----The rows the bridge collects. Note: an empty `errors` table reaches JS as `[]` (msgpack cannot tell).
+---The rows the bridge collects. An empty `errors` table reaches JS as `[]` (msgpack cannot tell); the bridge's pull
+---(src/bridge/metrics-pull.ts) turns it back into `{}`.
 ---@return table[]
 function Metrics:snapshot()
   local out = {}

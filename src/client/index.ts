@@ -6,8 +6,8 @@
 import { Ownership } from '../bridge/ownership.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
 import { Directory, DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
-import { CallbackEngine, METRICS_PULL_EVENT } from '../engine/engine.ts';
-import type { CallbackMetrics } from '../engine/metrics.ts';
+import { CallbackEngine } from '../engine/engine.ts';
+import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
 
 const VERSION = '0.1.0';
@@ -30,16 +30,7 @@ const coordinator: Coordinator = {
 };
 const engine = new CallbackEngine(transport, coordinator);
 
-/** Asks every engine on this machine for its metrics (contract §10: pulled, never pushed). */
-function pullMetrics(): CallbackMetrics[] {
-  const all: CallbackMetrics[] = [];
-  emit(METRICS_PULL_EVENT, (snapshot: unknown) => {
-    if (Array.isArray(snapshot)) all.push(...(snapshot as CallbackMetrics[]));
-  });
-  return all;
-}
-
-installNativeExports({ engine, exists: (name) => clientNames.ownerOf(name) !== undefined, metrics: pullMetrics, exports });
+installNativeExports({ engine, exists: (name) => clientNames.ownerOf(name) !== undefined, metrics: () => pullMetrics(emit), exports });
 
 exports('ClaimCallback', (side: string, name: string, owner: string, allowOverride: boolean, address?: string) =>
   side === 'client' ? clientNames.claim(String(name), String(owner), !!allowOverride, address ? String(address) : undefined) : [true],

@@ -6,8 +6,8 @@
 import { Ownership } from '../bridge/ownership.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
 import { DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
-import { CallbackEngine, METRICS_PULL_EVENT } from '../engine/engine.ts';
-import type { CallbackMetrics } from '../engine/metrics.ts';
+import { CallbackEngine } from '../engine/engine.ts';
+import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
 
 const VERSION = '0.1.0';
@@ -42,16 +42,7 @@ const coordinator: Coordinator = {
 };
 const engine = new CallbackEngine(transport, coordinator);
 
-/** Asks every engine on this machine for its metrics (contract §10: pulled, never pushed). */
-function pullMetrics(): CallbackMetrics[] {
-  const all: CallbackMetrics[] = [];
-  emit(METRICS_PULL_EVENT, (snapshot: unknown) => {
-    if (Array.isArray(snapshot)) all.push(...(snapshot as CallbackMetrics[]));
-  });
-  return all;
-}
-
-installNativeExports({ engine, exists: (name) => serverNames.ownerOf(name) !== undefined, metrics: pullMetrics, exports });
+installNativeExports({ engine, exists: (name) => serverNames.ownerOf(name) !== undefined, metrics: () => pullMetrics(emit), exports });
 
 exports('ClaimCallback', claim);
 exports('ReleaseCallback', (side: string, name: string, owner: string) => {
