@@ -3,6 +3,7 @@
  * announces them to the server, keeps the server's names for resources that start later, and answers calls
  * addressed to the bridge (its exports' callbacks, NOT_FOUND for the rest).
  */
+import { ANNOUNCE_PACE, DeltaBatcher } from '../bridge/delta-batcher.ts';
 import { Ownership } from '../bridge/ownership.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
 import { Directory, DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
@@ -15,7 +16,15 @@ const transport = cfxTransport();
 const clientNames = new Ownership();
 const serverNames = new Directory();
 
-clientNames.onChange((delta) => emitNet(DIRECTORY_EVENTS.announce, delta));
+// One announcement per tick at most, paced: a resource registering hundreds of names at start must not get the
+// player dropped or kicked by FiveM's net-event limiters.
+const announcements = new DeltaBatcher({
+  send: (delta) => emitNet(DIRECTORY_EVENTS.announce, delta),
+  later: (fn) => void setTimeout(fn, 0),
+  now: () => GetGameTimer(),
+  pace: ANNOUNCE_PACE,
+});
+clientNames.onChange((delta) => announcements.push(delta));
 onNet(DIRECTORY_EVENTS.toClients, (delta: DirectoryDelta) => {
   if (typeof source === 'number' && Array.isArray(delta)) serverNames.apply(delta);
 });

@@ -3,6 +3,7 @@
  * call them; calls between resources never pass through it (contract §10). Its own engine answers calls addressed to
  * the bridge: names served through its exports (the convenience path) and NOT_FOUND for names nobody serves.
  */
+import { DeltaBatcher } from '../bridge/delta-batcher.ts';
 import { Ownership } from '../bridge/ownership.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
 import { DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
@@ -16,7 +17,14 @@ const serverNames = new Ownership();
 /** Each player's client callbacks, as that client announced them. */
 const clientNames = new Map<number, Ownership>();
 
-serverNames.onChange((delta) => emitNet(DIRECTORY_EVENTS.toClients, -1, delta));
+// Coalesced per tick: resources registering many names (or all of them again after a bridge restart) cost every
+// client one event, not one per name.
+const broadcasts = new DeltaBatcher({
+  send: (delta) => emitNet(DIRECTORY_EVENTS.toClients, -1, delta),
+  later: (fn) => void setTimeout(fn, 0),
+  now: () => GetGameTimer(),
+});
+serverNames.onChange((delta) => broadcasts.push(delta));
 
 function namesOf(player: number): Ownership {
   let names = clientNames.get(player);
