@@ -27,6 +27,7 @@ files {
   'lua/checks.lua',
   'lua/metrics.lua',
   'lua/directory.lua',
+  'lua/bridgelink.lua',
   'lua/responder.lua',
   'lua/engine.lua',
   'lua/api.lua',

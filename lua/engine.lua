@@ -66,6 +66,7 @@ function Engine.new(transport, coordinator)
   transport.onNet(protocol.replyEvent(me), function(from, ...) self:receive(from, false, select('#', ...), { ... }) end, spoofed)
   transport.onPlayerDropped(function(player) self:playerDropped(player) end)
   transport.onResourceStop(function(name) self:resourceStopped(name) end)
+  use('bridgelink')(self)
   -- Metrics are pulled by the bridge when someone asks, never pushed per call.
   transport.onLocal('cbb:metrics:pull', function(invoker, collect)
     if invoker ~= BRIDGE or (type(collect) ~= 'function' and type(collect) ~= 'table') then return end
@@ -270,8 +271,12 @@ function Engine:resourceStopped(name)
     self.responder.serving:failWhere(all, 'RESOURCE_STOPPED')
     return
   end
-  -- Handlers here all belong to this resource, so only calls addressed to `name` end.
-  self.pending:failWhere(function(entry) return entry.resource == name end, 'RESOURCE_STOPPED')
+  -- Handlers here all belong to this resource, so only calls addressed to `name` end; calls the bridge forwarded to
+  -- `name` wait on the bridge's address, and the replica says who really serves them.
+  local coordinator = self.coordinator
+  self.pending:failWhere(function(entry)
+    return entry.resource == name or (entry.resource == BRIDGE and coordinator.ownerOnOtherSide(entry.name, entry.player) == name)
+  end, 'RESOURCE_STOPPED')
 end
 
 return Engine

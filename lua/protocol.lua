@@ -36,16 +36,19 @@ function M.replyEvent(resource) return 'cbb:r:' .. resource end
 local function isResourceName(from)
   return type(from) == 'string' and #from >= 1 and #from <= 64 and from:find('^[%w_%.%-:@%[%]]+$') ~= nil
 end
+M.isResourceName = isResourceName
 
 ---A count as the reader accepts it: an integer in 0..MAX_ARGS.
 local function isCount(x)
   return type(x) == 'number' and x % 1 == 0 and x >= 0 and x <= M.MAX_ARGS
 end
+M.isCount = isCount
 
 ---An id as the TS reader accepts it: a safe integer (JS numbers have no integer type, so 7.0 counts).
 local function isId(x)
   return type(x) == 'number' and x % 1 == 0 and x >= -9007199254740991 and x <= 9007199254740991
 end
+M.isId = isId
 
 ---Reads a batch received as event arguments `a[1..n]`. Strict: anything off rejects the whole batch (it came from a
 ---cheater or a bug). Returns the sender and the positions of the frames' kinds in `a`, or nil and the reason.

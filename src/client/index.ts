@@ -36,6 +36,8 @@ const coordinator: Coordinator = {
   },
   release: (name, owner) => void clientNames.release(name, owner),
   ownerOnOtherSide: (name) => serverNames.ownerOf(name),
+  // Requests for names the bridge does not serve itself go to their owner (the server's replica was behind).
+  localAddress: (name) => clientNames.addressOf(name),
 };
 const engine = new CallbackEngine(transport, coordinator);
 

@@ -26,6 +26,11 @@ export interface Coordinator {
   release(name: string, owner: string): void;
   /** The resource that serves `name` on the other side (for `player`'s client when called on the server). */
   ownerOnOtherSide(name: string, player: number): string | undefined;
+  /**
+   * The resource that serves `name` on this side, by the ownership record: only the bridge's own coordinator knows,
+   * and its engine forwards requests for names it does not serve itself there (bridge-link.ts).
+   */
+  localAddress?(name: string): string | undefined;
 }
 
 /** A replica of one side's names, fed by snapshots and deltas. */

@@ -6,6 +6,7 @@ import { CallbackError, defaultMessage } from '../core/errors.ts';
 import { PendingRequests, type Outcome } from '../core/pending-requests.ts';
 import { FrameKind, MalformedBatch, MAX_ARGS, readBatch, replyEvent, requestEvent } from '../protocol/frames.ts';
 import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
+import { forwardRequest, linkBridge } from './bridge-link.ts';
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
 import { MetricsTable } from './metrics.ts';
@@ -46,7 +47,14 @@ export class CallbackEngine {
     this.config = { ...readConfig(transport.convar), ...config };
     this.metrics = new MetricsTable(transport.resource);
     this.outbox = new Outbox(transport, this.config, () => this.wake());
-    this.responder = new Responder(transport, this.config, this.handlers, this.outbox, this.metrics);
+    this.responder = new Responder(transport, this.config, this.handlers, this.outbox, this.metrics, (origin, frame) => {
+      // The bridge hands a name it does not serve itself to the resource its ownership record names (bridge-link.ts).
+      const address = coordinator.localAddress?.(frame.name);
+      if (!address || address === transport.resource) return false;
+      forwardRequest(transport, address, origin, frame);
+      return true;
+    });
+    linkBridge({ transport, coordinator, handlers: this.handlers, responder: this.responder, metrics: this.metrics, wake: () => this.wake() });
     const spoofed = () => void this.metrics.counters.spoofed++;
     transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true), spoofed);
     transport.onNet(replyEvent(transport.resource), (from, args) => this.receive(from, args, false), spoofed);
@@ -230,7 +238,10 @@ export class CallbackEngine {
       this.responder.serving.failWhere(() => true, 'RESOURCE_STOPPED');
       return;
     }
-    this.pending.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
+    // Calls the bridge forwarded to `name` wait on the bridge's address: the replica says who really serves them.
+    const servedBy = (r: { resource: string; name: string; player: number }) =>
+      r.resource === name || (r.resource === BRIDGE_RESOURCE && this.coordinator.ownerOnOtherSide(r.name, r.player) === name);
+    this.pending.failWhere(servedBy, 'RESOURCE_STOPPED');
     for (const gone of this.handlers.removeOwner(name)) this.coordinator.release(gone, name);
     this.responder.serving.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
   }

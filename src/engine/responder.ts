@@ -30,6 +30,8 @@ export class Responder {
     private readonly handlers: HandlerRegistry,
     private readonly outbox: Outbox,
     private readonly metrics: MetricsTable,
+    /** Hands a request this engine does not serve to the engine that does; false when there is none (the bridge only). */
+    private readonly forward: (origin: Origin, frame: RequestFrame) => boolean = () => false,
   ) {
     this.checks = new RequestChecks(config, transport);
   }
@@ -38,7 +40,7 @@ export class Responder {
   handle(origin: Origin, frame: RequestFrame): void {
     const callback = this.handlers.get(frame.name);
     if (!callback) {
-      this.refuse(origin, frame, { code: 'NOT_FOUND' });
+      if (!this.forward(origin, frame)) this.refuse(origin, frame, { code: 'NOT_FOUND' });
       return;
     }
     const req = { from: origin.player, callback, args: frame.args, now: this.transport.now() };

@@ -47,6 +47,8 @@ const coordinator: Coordinator = {
   },
   release: (name, owner) => void serverNames.release(name, owner),
   ownerOnOtherSide: (name, player) => clientNames.get(player)?.addressOf(name),
+  // Requests for names the bridge does not serve itself go to their owner (a caller's replica was behind).
+  localAddress: (name) => serverNames.addressOf(name),
 };
 const engine = new CallbackEngine(transport, coordinator);
 

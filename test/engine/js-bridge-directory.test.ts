@@ -47,3 +47,83 @@ describe('client announcements', () => {
     expect(spy.clientDirectory(player.netId)).toEqual([['back', 'flip']]);
   });
 });
+
+/** Counts the request batches addressed to the bridge on the machine it runs on (they are what gets forwarded). */
+const BRIDGE_SPY = `globalThis.toBridge = 0; onNet('cbb:q:callback_bridge', () => { toBridge++; });`;
+
+describe('requests the bridge forwards to the owner (a replica that does not know the owner yet)', () => {
+  it('a client script calling at load time, before the hello reply, reaches the server handler; unknown names stay NOT_FOUND', async () => {
+    await addBridge(emu());
+    await jsResource(emu(), 'spy', { server: BRIDGE_SPY });
+    await jsResource(emu(), 'shop', { server: `CallbackBridge.register('shop:price', (source, item) => [item, source]);` });
+    await jsResource(emu(), 'caller', {
+      client: `globalThis.got = {};
+        CallbackBridge.triggerServer('shop:price', 'bread').then((v) => { got.price = v; }, (e) => { got.price = e.code; });
+        CallbackBridge.triggerServer('ghost').then((v) => { got.ghost = v; }, (e) => { got.ghost = e.code; });`,
+    });
+    startAll(emu(), 'callback_bridge', 'spy', 'shop', 'caller');
+    const player = emu().connect();
+    await emu().advance(500);
+    expect(jsGlobals(player.machine, 'caller').got).toEqual({ price: ['bread', player.netId], ghost: 'NOT_FOUND' });
+    expect(jsGlobals(emu().server, 'spy').toBridge).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a server call to a client callback the server's replica does not know yet is forwarded by the client bridge", async () => {
+    await addBridge(emu());
+    await jsResource(emu(), 'spy', { client: BRIDGE_SPY });
+    await jsResource(emu(), 'shop', { client: `CallbackBridge.registerClient('ui:ask', (q) => q + '?');` });
+    await jsResource(emu(), 'boss', {
+      server: `globalThis.got = null;
+        onNet('boss:go', () => CallbackBridge.triggerClient(source, 'ui:ask', 'sure').then((v) => { got = v; }, (e) => { got = e.code; }));`,
+      // Sent at load: it reaches the server before the coalesced announcement of 'ui:ask'.
+      client: `emitNet('boss:go');`,
+    });
+    startAll(emu(), 'callback_bridge', 'spy', 'shop', 'boss');
+    const player = emu().connect();
+    await emu().advance(500);
+    expect(jsGlobals(emu().server, 'boss').got).toBe('sure?');
+    expect(jsGlobals(player.machine, 'spy').toBridge).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the owner restarting during a forwarded call ends it with RESOURCE_STOPPED at once', async () => {
+    await addBridge(emu());
+    await jsResource(emu(), 'shop', { server: `CallbackBridge.register('slow', () => new Promise((r) => setTimeout(() => r('late'), 2000)));` });
+    await jsResource(emu(), 'caller', {
+      client: `globalThis.got = null; CallbackBridge.triggerServer('slow').then((v) => { got = v; }, (e) => { got = [e.code, GetGameTimer()]; });`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'caller');
+    const player = emu().connect();
+    await emu().advance(400);
+    const at = emu().clock.now();
+    emu().restart('shop');
+    await emu().advance(100);
+    const got = jsGlobals(player.machine, 'caller').got;
+    expect(got[0]).toBe('RESOURCE_STOPPED');
+    expect(got[1] - at).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('cbb:fwd:<resource> is believed only from the bridge', () => {
+  it('a request another resource raises locally, on the server or on a client, never reaches the handler', async () => {
+    await addBridge(emu());
+    await jsResource(emu(), 'shop', {
+      server: `globalThis.ran = 0; CallbackBridge.register('shop:give', () => ++ran);`,
+      client: `globalThis.ran = 0; CallbackBridge.registerClient('ui:give', () => ++ran);`,
+    });
+    await jsResource(emu(), 'evil', {
+      server: `globalThis.spoof = (player) => emit('cbb:fwd:shop', player, 'evil', 7, 'shop:give', 1, 'gold');`,
+      client: `globalThis.spoof = () => emit('cbb:fwd:shop', 0, 'evil', 7, 'ui:give', 1, 'gold');`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'evil');
+    const player = emu().connect();
+    await emu().advance(300);
+    jsGlobals(emu().server, 'evil').spoof(player.netId);
+    jsGlobals(player.machine, 'evil').spoof();
+    await emu().advance(300);
+    for (const machine of [emu().server, player.machine]) {
+      const shop = jsGlobals(machine, 'shop');
+      expect(shop.ran).toBe(0);
+      expect(shop.CallbackBridge.engine.metrics.counters.spoofed).toBe(1);
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsGlobals, useEmulator } from '../support/cfx.ts';
-import { addBridge, jsResource, luaResource, scriptErrors, startAll } from './lua-support.ts';
+import { addBridge, jsResource, luaResource, outs, scriptErrors, startAll } from './lua-support.ts';
 
 const emu = useEmulator();
 
@@ -28,6 +28,79 @@ describe('client announcements', () => {
     const spy = jsGlobals(emu().server, 'spy');
     expect(spy.announces).toBeLessThanOrEqual(2);
     expect(spy.clientDirectory(player.netId)).toHaveLength(300);
+    expect(scriptErrors(emu())).toEqual([]);
+  });
+});
+
+describe('requests the bridge forwards to a Lua owner (a replica that does not know the owner yet)', () => {
+  it('a Lua client script calling at load time, before the hello reply, reaches the Lua server handler; unknown names stay NOT_FOUND', async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', { server: `RegisterCallback('shop:price', function(source, item) return item, source end)` });
+    await luaResource(emu(), 'caller', {
+      client: `TriggerServerCallback('shop:price', function(...) out('price', ...) end, 'bread')
+        TriggerServerCallback('ghost', function(...) out('ghost', ...) end)`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'caller');
+    const player = emu().connect();
+    await emu().advance(500);
+    expect(outs(player.machine, 'caller')).toEqual({
+      price: ['bread', player.netId],
+      ghost: [null, "callback 'ghost' does not exist", false],
+    });
+  });
+
+  it("a Lua server call to a Lua client callback the server's replica does not know yet is forwarded by the client bridge", async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', { client: `RegisterCallback('ui:ask', function(q) return q .. '?' end)` });
+    await luaResource(emu(), 'boss', {
+      server: `RegisterNetEvent('boss:go', function() local src = source out('ask', AwaitClientCallback(src, 'ui:ask', 'sure')) end)`,
+      client: `TriggerServerEvent('boss:go')`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'boss');
+    emu().connect();
+    await emu().advance(500);
+    expect(outs(emu().server, 'boss')).toEqual({ ask: ['sure?'] });
+  });
+
+  it('the Lua owner restarting during a forwarded call ends it with RESOURCE_STOPPED at once', async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', { server: `RegisterCallback('slow', function() Wait(2000) return 'late' end)` });
+    await luaResource(emu(), 'caller', {
+      client: `TriggerServerCallback('slow', function(...) out('slow', GetGameTimer(), ...) end)`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'caller');
+    const player = emu().connect();
+    await emu().advance(400);
+    const at = emu().clock.now();
+    emu().restart('shop');
+    await emu().advance(100);
+    const [when, ...rest] = outs(player.machine, 'caller').slow;
+    expect(rest).toEqual([null, "callback 'slow' ended: a resource stopped", false]);
+    expect((when as number) - at).toBeLessThanOrEqual(50);
+  });
+
+  it('cbb:fwd:<resource> raised by another resource never reaches a Lua handler, on the server or on a client', async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', {
+      server: `RAN = 0 RegisterCallback('shop:give', function() RAN = RAN + 1 end)
+        RegisterCommand('state', function() out('server', RAN, CallbackBridge.engine.metrics.counters.spoofed) end, true)`,
+      client: `RAN = 0 RegisterCallback('ui:give', function() RAN = RAN + 1 end)
+        RegisterCommand('state', function() out('client', RAN, CallbackBridge.engine.metrics.counters.spoofed) end, false)`,
+    });
+    await luaResource(emu(), 'evil', {
+      server: `RegisterCommand('spoof', function(_, args) TriggerEvent('cbb:fwd:shop', tonumber(args[1]), 'evil', 7, 'shop:give', 1, 'gold') end, true)`,
+      client: `RegisterCommand('spoof', function() TriggerEvent('cbb:fwd:shop', 0, 'evil', 7, 'ui:give', 1, 'gold') end, false)`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop', 'evil');
+    const player = emu().connect();
+    await emu().advance(300);
+    emu().executeCommand(emu().server, `spoof ${player.netId}`);
+    emu().executeCommand(player.machine, 'spoof');
+    await emu().advance(300);
+    emu().executeCommand(emu().server, 'state');
+    emu().executeCommand(player.machine, 'state');
+    expect(outs(emu().server, 'shop').server).toEqual([0, 1]);
+    expect(outs(player.machine, 'shop').client).toEqual([0, 1]);
     expect(scriptErrors(emu())).toEqual([]);
   });
 });
