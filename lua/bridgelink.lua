@@ -5,13 +5,15 @@
 --   cbb:fwd:<owner> with (player, callerResource, id, name, argc, ...args); this engine serves it exactly as that
 --   player's request from the network, replying straight to cbb:r:<callerResource>. Believed only from the bridge:
 --   any resource could raise a local event to pose as a player.
+--   Bridge restarts: a restarted bridge starts with an empty ownership record, so every name is claimed again and
+--   the directory replica rebuilt.
 local use = ...
 local protocol = use('protocol')
 
 local BRIDGE = 'callback_bridge'
 local tointeger = math.tointeger
 
----Installs the listener on `engine`.
+---Installs both listeners on `engine`.
 ---@param engine CallbackEngine
 return function(engine)
   local transport = engine.transport
@@ -37,5 +39,17 @@ return function(engine)
     -- The count says how many arguments there are: trailing nils may not survive the local event.
     engine.responder:handle(tointeger(player) or player, caller, id, name, { ... }, 1, argc)
     engine:wake()
+  end)
+
+  transport.onResourceStarted(function(name)
+    if name ~= BRIDGE then return end
+    engine.coordinator.refresh()
+    for cbName, cb in pairs(engine.handlers) do
+      local ok, holder = engine.coordinator.claim(cbName, cb.options.allowOverride == true)
+      if not ok then
+        transport.log('warn', ("callback '%s' of %s could not be claimed again after %s restarted: %s holds it now")
+          :format(cbName, transport.resource, BRIDGE, tostring(holder)))
+      end
+    end
   end)
 end

@@ -31,6 +31,7 @@ end
 ---@field claim fun(name: string, allowOverride: boolean): boolean, string|nil
 ---@field release fun(name: string)
 ---@field ownerOnOtherSide fun(name: string, player: integer): string|nil
+---@field refresh fun() rebuilds the replica from the bridge (it restarted, so deltas may have been lost)
 
 ---@param transport Transport
 ---@return Coordinator
@@ -55,7 +56,8 @@ return function(transport)
     transport.onLocal('cbb:cdir', function(invoker, player, delta)
       -- Any resource could raise a local event to redirect calls: only the bridge speaks this one.
       if invoker ~= BRIDGE or type(player) ~= 'number' then return end
-      if delta == nil then others[player] = nil else apply(dir(player), delta) end
+      -- A player's replica starts from a full snapshot at its first use: a delta alone would make a partial one.
+      if delta == nil then others[player] = nil elseif others[player] then apply(others[player], delta) end
     end)
   end
 
@@ -73,6 +75,11 @@ return function(transport)
     end,
     release = function(name)
       ask('ReleaseCallback', side, name, me)
+    end,
+    refresh = function()
+      for player in pairs(others) do others[player] = nil end
+      -- The server fetches each player's snapshot again at its next call to them.
+      if side == 'client' then apply(dir(0), (ask('GetDirectory', 'server'))) end
     end,
     ownerOnOtherSide = function(name, player)
       local d = others[side == 'server' and player or 0]

@@ -18,6 +18,7 @@ local LATENT_BPS = 256 * 1024
 ---@field wait fun(ms: integer)
 ---@field onPlayerDropped fun(fn: fun(player: integer))
 ---@field onResourceStop fun(fn: fun(resource: string))
+---@field onResourceStarted fun(fn: fun(resource: string))
 ---@field connected fun(player: integer): boolean
 ---@field allowed fun(player: integer, permission: string): boolean
 ---@field convar fun(name: string, fallback: string): string
@@ -85,6 +86,14 @@ return function()
 
   function t.onResourceStop(fn)
     AddEventHandler('onResourceStop', function(name)
+      fn(tostring(name))
+    end)
+  end
+
+  ---After a resource started: the queued on(Server|Client)ResourceStart, not the immediate onResourceStart, because a
+  ---restarted resource's cached exports are only dropped by the queued stop event that comes before it.
+  function t.onResourceStarted(fn)
+    AddEventHandler(isServer and 'onServerResourceStart' or 'onClientResourceStart', function(name)
       fn(tostring(name))
     end)
   end

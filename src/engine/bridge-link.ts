@@ -7,6 +7,8 @@
  *   `(player, callerResource, id, name, argc, ...args)`, and the owning engine serves it exactly as a request from
  *   that player, replying straight to `cbb:r:<callerResource>`. Only the bridge may raise it: any resource could
  *   raise a local event to pose as a player.
+ * - **Bridge restarts.** A restarted bridge starts with an empty ownership record, so every engine claims its names
+ *   again and rebuilds its directory replica.
  */
 import { FrameKind, MAX_ARGS, type RequestFrame } from '../protocol/frames.ts';
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
@@ -46,8 +48,8 @@ export interface BridgeLinkDeps {
   wake(): void;
 }
 
-/** Listens for forwarded requests. */
-export function linkBridge({ transport, responder, metrics, wake }: BridgeLinkDeps): void {
+/** Listens for forwarded requests and for the bridge (re)starting. */
+export function linkBridge({ transport, coordinator, handlers, responder, metrics, wake }: BridgeLinkDeps): void {
   const server = transport.side === 'server';
   transport.onLocal(forwardEvent(transport.resource), (invoker, args) => {
     if (invoker !== BRIDGE_RESOURCE) return void metrics.counters.spoofed++;
@@ -58,5 +60,14 @@ export function linkBridge({ transport, responder, metrics, wake }: BridgeLinkDe
     else if (request.origin.player === 0 || !transport.connected(request.origin.player)) return;
     responder.handle(request.origin, request.frame);
     wake();
+  });
+  transport.onResourceStarted?.((name) => {
+    if (name !== BRIDGE_RESOURCE || transport.resource === BRIDGE_RESOURCE) return;
+    coordinator.refresh?.();
+    for (const name of handlers.names()) {
+      const cb = handlers.get(name)!;
+      const claim = coordinator.claim(name, cb.owner, !!cb.options.allowOverride, transport.resource);
+      if (!claim.ok) transport.log('warn', `callback '${name}' of ${cb.owner} could not be claimed again after ${BRIDGE_RESOURCE} restarted: ${claim.owner} holds it now`);
+    }
   });
 }

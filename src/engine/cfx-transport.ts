@@ -72,6 +72,9 @@ export function cfxTransport(): Transport {
     onResourceStop(fn) {
       on('onResourceStop', (name: unknown) => fn(String(name)));
     },
+    onResourceStarted(fn) {
+      on(side === 'server' ? 'onServerResourceStart' : 'onClientResourceStart', (name: unknown) => fn(String(name)));
+    },
     connected: (player) => side === 'client' || DoesPlayerExist(String(player)),
     allowed: (player, permission) => side === 'client' || IsPlayerAceAllowed(String(player), permission),
     convar: (name, fallback) => GetConvar(name, fallback),

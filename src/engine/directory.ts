@@ -31,6 +31,8 @@ export interface Coordinator {
    * and its engine forwards requests for names it does not serve itself there (bridge-link.ts).
    */
   localAddress?(name: string): string | undefined;
+  /** Rebuilds the directory replica from the bridge (it restarted, so deltas may have been lost). */
+  refresh?(): void;
 }
 
 /** A replica of one side's names, fed by snapshots and deltas. */
@@ -83,19 +85,31 @@ export function bridgeCoordinator(transport: Transport, exportsOf: () => BridgeE
       return fallback;
     }
   };
-  if (transport.side === 'client') {
+  /** The client's replica of the server's names: a fresh snapshot from the bridge (later kept by `cbb:dir`). */
+  const fetchServerNames = () => {
+    const d = new Directory();
     const snapshot = ask((b) => b.GetDirectory('server'), []);
-    if (Array.isArray(snapshot)) dir(0).apply(snapshot);
+    if (Array.isArray(snapshot)) d.apply(snapshot);
+    others.set(0, d);
+  };
+  if (transport.side === 'client') {
+    fetchServerNames();
     transport.onNet(DIRECTORY_EVENTS.toClients, (_from, [delta]) => Array.isArray(delta) && dir(0).apply(delta as DirectoryDelta));
   } else {
     // A local event: only the bridge may speak it (any resource could raise it to redirect calls).
     transport.onLocal(DIRECTORY_EVENTS.toServerResources, (invoker, [player, delta]) => {
       if (invoker !== BRIDGE_RESOURCE || typeof player !== 'number') return;
       if (delta === null) others.delete(player);
-      else if (Array.isArray(delta)) dir(player).apply(delta as DirectoryDelta);
+      // A player's replica starts from a full snapshot at its first use: a delta alone would make a partial one.
+      else if (Array.isArray(delta)) others.get(player)?.apply(delta as DirectoryDelta);
     });
   }
   return {
+    refresh() {
+      others.clear();
+      // The server fetches each player's snapshot again at its next call to them.
+      if (transport.side === 'client') fetchServerNames();
+    },
     claim(name, owner, allowOverride, address) {
       const [ok, holder] = ask((b) => b.ClaimCallback(transport.side, name, owner, allowOverride, address), [true] as [boolean, string?]);
       return ok ? { ok: true } : { ok: false, owner: holder ?? 'another resource' };

@@ -31,6 +31,12 @@ export interface Transport {
   onPlayerDropped(fn: (player: number) => void): void;
   /** Calls `fn(resource)` when any resource on this machine starts stopping (`onResourceStop`, immediate). */
   onResourceStop(fn: (resource: string) => void): void;
+  /**
+   * Calls `fn(resource)` after a resource on this machine started: the queued `on{Server,Client}ResourceStart`, not the
+   * immediate `onResourceStart`, because export caches of a restarted resource are only cleared by the queued stop
+   * event that comes before it (ref §4). Optional: engines without it never re-claim after a bridge restart.
+   */
+  onResourceStarted?(fn: (resource: string) => void): void;
   /** Whether `player` is connected (DoesPlayerExist). Always true on a client (its only peer is the server). */
   connected(player: number): boolean;
   /** Whether a player may use `permission` (IsPlayerAceAllowed). Always true on a client. */

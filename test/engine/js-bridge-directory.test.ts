@@ -127,3 +127,59 @@ describe('cbb:fwd:<resource> is believed only from the bridge', () => {
     }
   });
 });
+
+describe('a bridge restart', () => {
+  const shop = {
+    server: `CallbackBridge.register('shop:price', (source, item) => item + ':12');
+      CallbackBridge.register('shop:slow', () => new Promise((r) => setTimeout(() => r('slow done'), 500)));
+      exports.callback_bridge.RegisterServerCallback('ex:never', () => undefined);
+      globalThis.got = {};
+      globalThis.ask = (player, key) => CallbackBridge.triggerClient(player, 'ui:ask', key).then((v) => { got[key] = v; }, (e) => { got[key] = e.code; });
+      globalThis.directory = () => exports.callback_bridge.GetDirectory('server');`,
+    client: `CallbackBridge.registerClient('ui:ask', (q) => q + '!');
+      globalThis.got = {};
+      globalThis.call = (key, name, ...args) => CallbackBridge.triggerServer(name, ...args).then((v) => { got[key] = v; }, (e) => { got[key] = e.code; });`,
+  };
+
+  it('engines claim their names again: a player who joins afterwards calls and is called; calls in flight end with a code', async () => {
+    await addBridge(emu());
+    await jsResource(emu(), 'shop', shop);
+    startAll(emu(), 'callback_bridge', 'shop');
+    const early = emu().connect();
+    await emu().advance(300);
+    // In flight across the restart: a call straight to shop, and one waiting on the bridge's own engine.
+    jsGlobals(early.machine, 'shop').call('direct', 'shop:slow');
+    jsGlobals(early.machine, 'shop').call('viaBridge', 'ex:never');
+    await emu().advance(100);
+    expect(emu().restart('callback_bridge')).toBe(true);
+    await emu().advance(1000);
+    expect(jsGlobals(early.machine, 'shop').got).toEqual({ direct: 'slow done', viaBridge: 'RESOURCE_STOPPED' });
+    expect(jsGlobals(emu().server, 'shop').directory()).toEqual(expect.arrayContaining([['shop:price', 'shop'], ['shop:slow', 'shop']]));
+    const late = emu().connect();
+    await emu().advance(300);
+    jsGlobals(late.machine, 'shop').call('price', 'shop:price', 'bread');
+    const server = jsGlobals(emu().server, 'shop');
+    server.ask(late.netId, 'late');
+    server.ask(early.netId, 'early');
+    await emu().advance(500);
+    expect(jsGlobals(late.machine, 'shop').got).toEqual({ price: 'bread:12' });
+    expect(server.got).toEqual({ late: 'late!', early: 'early!' });
+    expect(emu().output(/could not be claimed again/)).toEqual([]);
+  });
+});
+
+describe("a server engine's replica of a player's client names", () => {
+  it('starts from a full snapshot even when a change of that player arrived before its first call', async () => {
+    await addBridge(emu());
+    await jsResource(emu(), 'shop', { client: `CallbackBridge.registerClient('ui:a', () => 'a');` });
+    await jsResource(emu(), 'boss', { server: `globalThis.owner = (player, name) => CallbackBridge.engine.coordinator.ownerOnOtherSide(name, player);` });
+    await jsResource(emu(), 'other', { client: `CallbackBridge.registerClient('ui:b', () => 'b');` });
+    startAll(emu(), 'callback_bridge', 'shop');
+    const player = emu().connect();
+    await emu().advance(300);
+    startAll(emu(), 'boss', 'other'); // boss hears of 'ui:b' before it ever called this player
+    await emu().advance(300);
+    const boss = jsGlobals(emu().server, 'boss');
+    expect([boss.owner(player.netId, 'ui:a'), boss.owner(player.netId, 'ui:b')]).toEqual(['shop', 'other']);
+  });
+});

@@ -104,3 +104,66 @@ describe('requests the bridge forwards to a Lua owner (a replica that does not k
     expect(scriptErrors(emu())).toEqual([]);
   });
 });
+
+describe('a bridge restart, with Lua engines', () => {
+  it('Lua engines claim their names again: a player who joins afterwards calls and is called; calls in flight end with a code', async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', {
+      server: `RegisterCallback('shop:price', function(source, item) return item .. ':12' end)
+        RegisterCallback('shop:slow', function() Wait(500) return 'slow done' end)
+        exports.callback_bridge:RegisterServerCallback('ex:never', function() end)
+        RegisterCommand('ask', function(_, args)
+          CreateThread(function() out(args[2], AwaitClientCallback(tonumber(args[1]), 'ui:ask', args[2])) end)
+        end, true)
+        RegisterCommand('directory', function() out('directory', exports.callback_bridge:GetDirectory('server')) end, true)`,
+      client: `RegisterCallback('ui:ask', function(q) return q .. '!' end)
+        RegisterCommand('call', function(_, args)
+          TriggerServerCallback(args[2], function(...) out(args[1], ...) end, args[3])
+        end, false)`,
+    });
+    startAll(emu(), 'callback_bridge', 'shop');
+    const early = emu().connect();
+    await emu().advance(300);
+    // In flight across the restart: a call straight to shop, and one waiting on the bridge's own engine.
+    emu().executeCommand(early.machine, 'call direct shop:slow');
+    emu().executeCommand(early.machine, 'call viaBridge ex:never');
+    await emu().advance(100);
+    expect(emu().restart('callback_bridge')).toBe(true);
+    await emu().advance(1000);
+    expect(outs(early.machine, 'shop')).toEqual({
+      direct: ['slow done'],
+      viaBridge: [null, "callback 'ex:never' ended: a resource stopped", false],
+    });
+    emu().executeCommand(emu().server, 'directory');
+    expect((outs(emu().server, 'shop').directory[0] as unknown[]).length).toBe(2);
+    const late = emu().connect();
+    await emu().advance(300);
+    emu().executeCommand(late.machine, 'call price shop:price bread');
+    emu().executeCommand(emu().server, `ask ${late.netId} late`);
+    emu().executeCommand(emu().server, `ask ${early.netId} early`);
+    await emu().advance(500);
+    expect(outs(late.machine, 'shop')).toEqual({ price: ['bread:12'] });
+    expect(outs(emu().server, 'shop')).toMatchObject({ late: ['late!'], early: ['early!'] });
+    expect(emu().output(/could not be claimed again/)).toEqual([]);
+    expect(scriptErrors(emu())).toEqual([]);
+  });
+
+  it("a Lua server engine's replica of a player's client names starts from a full snapshot", async () => {
+    await addBridge(emu());
+    await luaResource(emu(), 'shop', { client: `RegisterCallback('ui:a', function() return 'a' end)` });
+    await luaResource(emu(), 'boss', {
+      server: `RegisterCommand('owners', function(_, args)
+        local o = CallbackBridge.engine.coordinator.ownerOnOtherSide
+        out('owners', o('ui:a', tonumber(args[1])), o('ui:b', tonumber(args[1])))
+      end, true)`,
+    });
+    await luaResource(emu(), 'other', { client: `RegisterCallback('ui:b', function() return 'b' end)` });
+    startAll(emu(), 'callback_bridge', 'shop');
+    const player = emu().connect();
+    await emu().advance(300);
+    startAll(emu(), 'boss', 'other'); // boss hears of 'ui:b' before it ever called this player
+    await emu().advance(300);
+    emu().executeCommand(emu().server, `owners ${player.netId}`);
+    expect(outs(emu().server, 'boss').owners).toEqual(['shop', 'other']);
+  });
+});
