@@ -13,7 +13,7 @@
 --           RegisterCallback(name, function(...) return ... end, options?)          -- may yield
 --           trigger_callback(name, data, cb)
 --   both    UnregisterCallback(name), DoesCallbackExist(name), ValidateCallbackData(data, schema)
---           CreateQueue({ concurrency, maxQueued? }) --> a queue with the trigger forms as methods (lua/queue.lua)
+--           CallbackBridge.CreateQueue({ concurrency, maxQueued? }) --> a queue with the trigger forms as methods (lua/queue.lua)
 --
 -- Per-call options, one rule for every trigger form: the NAME may be a table instead of a string,
 --   TriggerServerCallback({ name = 'shop:buy', timeout = 5000, retries = 2, backoff = 250 }, cb, item)
@@ -59,9 +59,11 @@ local engine = use('engine').new(transport, use('directory')(transport))
 local api = use('api')(engine)
 
 CallbackBridge = { engine = engine }
+-- Names that stay on CallbackBridge only: too generic to become globals of the including resource.
+local NOT_GLOBAL = { CreateQueue = true }
 for name, fn in pairs(api) do
   CallbackBridge[name] = fn
-  _G[name] = fn
+  if not NOT_GLOBAL[name] then _G[name] = fn end
 end
 
 -- ---- adapters ----------------------------------------------------------------------------------------------------

@@ -269,6 +269,10 @@ function Engine:resourceStopped(name)
     local all = function() return true end
     self.pending:failWhere(all, 'RESOURCE_STOPPED')
     self.responder.serving:failWhere(all, 'RESOURCE_STOPPED')
+    -- Calls waiting out a retry backoff end now: a stopped engine answers every send with RESOURCE_STOPPED.
+    local waiting = self.retries
+    self.retries = {}
+    for _, r in ipairs(waiting) do self:send(r.call) end
     return
   end
   -- Handlers here all belong to this resource, so only calls addressed to `name` end; calls the bridge forwarded to

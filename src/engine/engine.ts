@@ -236,6 +236,10 @@ export class CallbackEngine {
       this.stopped = true;
       this.pending.failWhere(() => true, 'RESOURCE_STOPPED');
       this.responder.serving.failWhere(() => true, 'RESOURCE_STOPPED');
+      // Calls waiting out a retry backoff end now: a stopped engine answers every send with RESOURCE_STOPPED.
+      const waiting = this.retries;
+      this.retries = [];
+      for (const [, run] of waiting) run();
       return;
     }
     // Calls the bridge forwarded to `name` wait on the bridge's address: the replica says who really serves them.

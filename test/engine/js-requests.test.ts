@@ -189,3 +189,19 @@ describe('retries', () => {
     expect(r).toMatchObject({ settled: true, message: 'stop' });
   });
 });
+
+describe('a caller that stops', () => {
+  it('ends a call waiting out its retry backoff with RESOURCE_STOPPED at once', async () => {
+    const w = await world(emu(), { shop: {}, caller: {} });
+    await registerOnServer(emu(), w, 'shop', 'never', () => new Promise(() => undefined));
+    const engine = w.client(w.players[0], 'caller').engine;
+    const r = record(emu(), w.client(w.players[0], 'caller').withOptions({ timeout: 100, retries: 3, backoff: 10_000 }).triggerServer('never'));
+    await emu().advance(400);
+    expect(r.settled).toBe(false);
+    emu().stop('caller');
+    await emu().advance(20);
+    expect(r).toMatchObject({ settled: true, code: 'RESOURCE_STOPPED' });
+    expect(r.took).toBeLessThan(1000);
+    expect(engine.pending.size).toBe(0);
+  });
+});
