@@ -67,11 +67,20 @@ for name, fn in pairs(api) do
 end
 
 -- ---- adapters ----------------------------------------------------------------------------------------------------
--- The framework adapters (ESX, QBCore/Qbox, ox_lib) and the seed-library aliases (utils.callbacks, Community Bridge,
--- KOJA) plug in here. Add the adapter's file name to ADAPTERS (and `lua/adapters/<name>.lua` to the bridge's
--- `files {}`); it is loaded like a module and called with (CallbackBridge, engine, use).
-local ADAPTERS = {}
-for _, name in ipairs(ADAPTERS) do
-  local attach = use('adapters/' .. name)
-  if type(attach) == 'function' then attach(CallbackBridge, engine, use) end
+-- Each API family (ESX, QBCore/Qbox, ox_lib, the seed libraries) keeps its Lua piece in the bridge's
+-- `adapters/<family>/import.lua`, listed in the bridge's manifest as `callback_bridge_adapter '<family>'` (and in
+-- its `files {}`). Adding a family means adding a folder and those two manifest lines; this loop never changes.
+-- A piece is a chunk returning `function(CallbackBridge, engine, use)`.
+for i = 0, GetNumResourceMetadata(BRIDGE, 'callback_bridge_adapter') - 1 do
+  local family = GetResourceMetadata(BRIDGE, 'callback_bridge_adapter', i)
+  local path = ('adapters/%s/import.lua'):format(family)
+  local source = LoadResourceFile(BRIDGE, path)
+  if source then
+    local chunk, err = load(source, ('@@%s/%s'):format(BRIDGE, path), 't')
+    if not chunk then error(err, 0) end
+    local attach = chunk()
+    if type(attach) == 'function' then attach(CallbackBridge, engine, use) end
+  else
+    print(('^3[callback_bridge] adapter %s: cannot read %s^7'):format(family, path))
+  end
 end

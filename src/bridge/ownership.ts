@@ -16,11 +16,19 @@ interface Holder {
 
 export class Ownership {
   private readonly owners = new Map<string, Holder>();
-  private listener: (delta: DirectoryDelta) => void = () => undefined;
+  private readonly listeners: Array<(delta: DirectoryDelta) => void> = [];
 
   /** Called with every change, to tell the resources that address these names. */
-  onChange(fn: (delta: DirectoryDelta) => void): void {
-    this.listener = fn;
+  onChange(fn: (delta: DirectoryDelta) => void): () => void {
+    this.listeners.push(fn);
+    return () => {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private changed(delta: DirectoryDelta): void {
+    for (const fn of this.listeners.slice()) fn(delta);
   }
 
   claim(name: string, owner: string, allowOverride: boolean, address = owner): ClaimAnswer {
@@ -28,7 +36,7 @@ export class Ownership {
     if (holder && holder.owner !== owner && !allowOverride) return [false, holder.owner];
     if (!holder || holder.owner !== owner || holder.address !== address) {
       this.owners.set(name, { owner, address });
-      this.listener([[name, address]]);
+      this.changed([[name, address]]);
     }
     return [true];
   }
@@ -36,7 +44,7 @@ export class Ownership {
   release(name: string, owner: string): boolean {
     if (this.owners.get(name)?.owner !== owner) return false;
     this.owners.delete(name);
-    this.listener([[name, null]]);
+    this.changed([[name, null]]);
     return true;
   }
 
@@ -49,7 +57,7 @@ export class Ownership {
         delta.push([name, null]);
       }
     }
-    if (delta.length) this.listener(delta);
+    if (delta.length) this.changed(delta);
   }
 
   ownerOf(name: string): string | undefined {

@@ -10,6 +10,7 @@ import { Directory, DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } fr
 import { CallbackEngine } from '../engine/engine.ts';
 import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
+import { startAdapters } from '../bridge/adapter-context.ts';
 
 const VERSION = '0.1.0';
 const transport = cfxTransport();
@@ -55,3 +56,7 @@ on('onResourceStop', (name: string) => clientNames.releaseOwner(name));
 emitNet(DIRECTORY_EVENTS.hello);
 
 exports('GetBridgeVersion', () => VERSION);
+
+// The API families (ESX, QBCore/Qbox, ox_lib, seed libraries): each in its own folder under adapters/.
+const adapterHost = startAdapters(engine, clientNames);
+exports('GetAdapterModes', () => adapterHost.modes());

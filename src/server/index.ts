@@ -10,6 +10,7 @@ import { DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engi
 import { CallbackEngine } from '../engine/engine.ts';
 import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
+import { startAdapters } from '../bridge/adapter-context.ts';
 
 const VERSION = '0.1.0';
 const transport = cfxTransport();
@@ -84,3 +85,7 @@ on('playerDropped', () => {
 on('onResourceStop', (name: string) => serverNames.releaseOwner(name));
 
 exports('GetBridgeVersion', () => VERSION);
+
+// The API families (ESX, QBCore/Qbox, ox_lib, seed libraries): each in its own folder under adapters/.
+const adapterHost = startAdapters(engine, serverNames);
+exports('GetAdapterModes', () => adapterHost.modes());

@@ -1,0 +1,4 @@
+/** Every API family the bridge knows, in the order they attach. One line per family. */
+import type { Adapter } from './types.ts';
+
+export const adapters: Adapter[] = [];
