@@ -1,38 +1,45 @@
--- callback_bridge Lua twin: a binary min-heap of numbers (deadline slots). Twin of src/core/min-heap.ts.
+-- callback_bridge Lua twin: a binary min-heap, of numbers by default (deadline slots) or of anything ordered by a
+-- `less(a, b)` given to `new` (the call queue's entries). Twin of src/core/min-heap.ts.
 
 ---@class MinHeap
 ---@field size integer
+---@field less fun(a: any, b: any): boolean
 local Heap = {}
 Heap.__index = Heap
 
+local function numberLess(a, b) return a < b end
+
+---@param less? fun(a: any, b: any): boolean whether `a` comes out before `b` (default: numbers, smallest first)
 ---@return MinHeap
-function Heap.new()
-  return setmetatable({ size = 0 }, Heap)
+function Heap.new(less)
+  return setmetatable({ size = 0, less = less or numberLess }, Heap)
 end
 
----@return number|nil
+---@return any
 function Heap:peek()
   return self[1]
 end
 
----@param x number
+---@param x any
 function Heap:push(x)
+  local less = self.less
   local n = self.size + 1
   self.size = n
   local i = n
   while i > 1 do
     local p = i // 2
-    if self[p] <= x then break end
+    if not less(x, self[p]) then break end
     self[i] = self[p]
     i = p
   end
   self[i] = x
 end
 
----@return number|nil
+---@return any
 function Heap:pop()
   local n = self.size
   if n == 0 then return nil end
+  local less = self.less
   local top, last = self[1], self[n]
   self[n] = nil
   n = n - 1
@@ -43,8 +50,8 @@ function Heap:pop()
       local l = 2 * i
       if l > n then break end
       local m = l
-      if l < n and self[l + 1] < self[l] then m = l + 1 end
-      if self[m] >= last then break end
+      if l < n and less(self[l + 1], self[l]) then m = l + 1 end
+      if not less(self[m], last) then break end
       self[i] = self[m]
       i = m
     end

@@ -13,6 +13,7 @@
 -- A call that never starts ends with BUSY (queue full, or cleared) or RESOURCE_STOPPED (this resource stopped).
 local use = ...
 local errors = use('errors')
+local Heap = use('heap')
 
 local pack, unpack, type = table.pack, table.unpack, type
 
@@ -29,6 +30,7 @@ local M = {}
 ---@field maxQueued number
 ---@field size integer jobs waiting
 ---@field running integer jobs started and not ended
+---@field heap MinHeap entries, best first (removed ones stay until they come up)
 local Scheduler = {}
 Scheduler.__index = Scheduler
 
@@ -40,6 +42,12 @@ local function positiveInteger(value, what, fallback)
   return value
 end
 
+---Whether entry `a` starts before entry `b`.
+local function before(a, b)
+  local pa, pb = a.job.priority, b.job.priority
+  return pa > pb or (pa == pb and a.seq < b.seq)
+end
+
 ---@param options? { concurrency?: integer, maxQueued?: integer }
 ---@return CallQueue
 function M.scheduler(options)
@@ -48,49 +56,8 @@ function M.scheduler(options)
   return setmetatable({
     concurrency = positiveInteger(options.concurrency, 'concurrency', 1),
     maxQueued = positiveInteger(options.maxQueued, 'maxQueued', math.huge),
-    size = 0, running = 0, n = 0, seq = 0, pumping = false,
+    size = 0, running = 0, seq = 0, pumping = false, heap = Heap.new(before),
   }, Scheduler)
-end
-
----Whether entry `a` starts before entry `b`.
-local function before(a, b)
-  local pa, pb = a.job.priority, b.job.priority
-  return pa > pb or (pa == pb and a.seq < b.seq)
-end
-
-function Scheduler:heapPush(e)
-  local i = self.n + 1
-  self.n = i
-  while i > 1 do
-    local p = i // 2
-    if not before(e, self[p]) then break end
-    self[i] = self[p]
-    i = p
-  end
-  self[i] = e
-end
-
-function Scheduler:heapPop()
-  local n = self.n
-  if n == 0 then return nil end
-  local top, last = self[1], self[n]
-  self[n] = nil
-  n = n - 1
-  self.n = n
-  if n > 0 then
-    local i = 1
-    while true do
-      local l = 2 * i
-      if l > n then break end
-      local m = l
-      if l < n and before(self[l + 1], self[l]) then m = l + 1 end
-      if not before(self[m], last) then break end
-      self[i] = self[m]
-      i = m
-    end
-    self[i] = last
-  end
-  return top
 end
 
 ---Queues `job` (it may start before this returns). Returns its entry (for `remove`), or nil when the queue is full.
@@ -102,7 +69,7 @@ function Scheduler:push(job)
   if self.size >= self.maxQueued then return nil end
   self.seq = self.seq + 1
   local e = { job = job, seq = self.seq, removed = false }
-  self:heapPush(e)
+  self.heap:push(e)
   self.size = self.size + 1
   self:pump()
   return e
@@ -128,7 +95,8 @@ end
 ---@return QueuedJob[]
 function Scheduler:drain()
   local jobs = {}
-  for e in self.heapPop, self do
+  local heap = self.heap
+  for e in heap.pop, heap do
     if not e.removed then
       e.removed = true
       jobs[#jobs + 1] = e.job
@@ -143,7 +111,7 @@ function Scheduler:pump()
   self.pumping = true
   local ok, err = pcall(function()
     while self.running < self.concurrency and self.size > 0 do
-      local e = self:heapPop()
+      local e = self.heap:pop()
       if not e.removed then
         e.removed = true
         self.size = self.size - 1

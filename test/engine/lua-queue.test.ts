@@ -15,7 +15,7 @@ let L: LuaState;
 
 beforeAll(async () => {
   vm = await getLuaVm();
-  L = twinState(vm, ['errors', 'queue']);
+  L = twinState(vm, ['errors', 'heap', 'queue']);
   vm.run(L, `
     function runCase(options, ops)
       local ok, res = pcall(function()
