@@ -2,11 +2,12 @@
  * One callback engine: the caller's side and the handler's side of every callback of the resource it runs in.
  * It owns one pending table (settled in one place), one outbox flushed once per tick, and the handlers.
  */
-import { CallbackError, defaultMessage } from '../core/errors.ts';
+import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
 import { PendingRequests, type Outcome } from '../core/pending-requests.ts';
 import { FrameKind, MalformedBatch, MAX_ARGS, readBatch, replyEvent, requestEvent } from '../protocol/frames.ts';
 import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
 import { forwardRequest, linkBridge } from './bridge-link.ts';
+import { listenLocalCalls, localCallArgs, localEvent, readLocalReply } from './local-calls.ts';
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
 import { MetricsTable } from './metrics.ts';
@@ -50,11 +51,12 @@ export class CallbackEngine {
     this.responder = new Responder(transport, this.config, this.handlers, this.outbox, this.metrics, (origin, frame) => {
       // The bridge hands a name it does not serve itself to the resource its ownership record names (bridge-link.ts).
       const address = coordinator.localAddress?.(frame.name);
-      if (!address || address === transport.resource) return false;
+      if (origin.local || !address || address === transport.resource) return false;
       forwardRequest(transport, address, origin, frame);
       return true;
     });
     linkBridge({ transport, coordinator, handlers: this.handlers, responder: this.responder, metrics: this.metrics, wake: () => this.wake() });
+    listenLocalCalls({ transport, coordinator, handlers: this.handlers, responder: this.responder, metrics: this.metrics });
     const spoofed = () => void this.metrics.counters.spoofed++;
     transport.onNet(requestEvent(transport.resource), (from, args) => this.receive(from, args, true), spoofed);
     transport.onNet(replyEvent(transport.resource), (from, args) => this.receive(from, args, false), spoofed);
@@ -120,6 +122,33 @@ export class CallbackEngine {
       });
     };
     once();
+  }
+
+  /**
+   * Calls a handler on this same machine (in this engine or another resource's), as `player` (0: no player). For
+   * the legacy-wire adapters and server-local triggers; not the hot path (local-calls.ts).
+   */
+  callLocal(player: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
+    if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
+    const id = this.newId();
+    const me = this.transport.resource;
+    const address = this.handlers.has(name) ? me : (this.coordinator.localAddress?.(name) ?? BRIDGE_RESOURCE);
+    const now = this.transport.now();
+    this.metrics.started('caller', name);
+    this.pending.add({
+      id, name, player, resource: address, startedAt: now, deadline: now + (options.timeout ?? this.config.timeout),
+      done: (outcome) => {
+        this.metrics.finished('caller', name, this.transport.now() - now, outcome.ok ? undefined : (outcome.error as CallbackError).code);
+        done(outcome);
+      },
+    });
+    const reply = (ok: boolean, ...rest: unknown[]) => {
+      const r = readLocalReply(ok, rest);
+      this.pending.settle(id, r.ok ? r : { ok: false, error: new CallbackError(r.code as CallbackErrorCode, name, r.message || undefined) });
+    };
+    if (address === me) this.responder.handle({ player, resource: me, local: reply }, { kind: FrameKind.REQUEST, id, name, args });
+    else this.transport.emitLocal(localEvent(address), ...localCallArgs(player, name, args, reply));
+    this.wake();
   }
 
   private send(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {

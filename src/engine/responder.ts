@@ -2,7 +2,7 @@
  * The handler's side of the engine: takes request frames, runs the checks, runs the handler protected, and queues
  * exactly one reply per request. A handler that never answers holds its slot only until the callback's deadline.
  */
-import { CallbackError, defaultMessage } from '../core/errors.ts';
+import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
 import { PendingRequests } from '../core/pending-requests.ts';
 import { MAX_ARGS, replyEvent, type RequestFrame } from '../protocol/frames.ts';
 import type { EngineConfig } from './config.ts';
@@ -16,6 +16,11 @@ import type { Transport } from './transport.ts';
 export interface Origin {
   player: number;
   resource: string;
+  /**
+   * Set for a call from this same machine (`callLocal`): the reply goes to this function, `reply(true, ...values)` or
+   * `reply(false, code, message)`, instead of over the network.
+   */
+  local?: (ok: boolean, ...rest: unknown[]) => unknown;
 }
 
 export class Responder {
@@ -64,7 +69,26 @@ export class Responder {
     if (refusal.code === 'NOT_FOUND') this.metrics.counters.notFound++;
     else this.metrics.refused('handler', frame.name, refusal.code);
     const message = refusal.message ? `${defaultMessage(refusal.code, frame.name)}: ${refusal.message}` : defaultMessage(refusal.code, frame.name);
-    this.outbox.error(replyEvent(origin.resource), origin.player, frame.id, refusal.code, message);
+    this.sendError(origin, frame.id, refusal.code, message);
+  }
+
+  /** The one way a reply leaves: over the network in the next batch, or to a local caller's function. */
+  private sendReply(origin: Origin, id: number, values: unknown[], latent: boolean): void {
+    if (origin.local) this.callLocal(origin, [true, ...values]);
+    else this.outbox.reply(replyEvent(origin.resource), origin.player, id, values, latent);
+  }
+
+  private sendError(origin: Origin, id: number, code: CallbackErrorCode, message: string): void {
+    if (origin.local) this.callLocal(origin, [false, code, message]);
+    else this.outbox.error(replyEvent(origin.resource), origin.player, id, code, message);
+  }
+
+  private callLocal(origin: Origin, args: unknown[]): void {
+    try {
+      (origin.local as (...a: unknown[]) => unknown)(...args);
+    } catch (e) {
+      this.transport.log('error', `a local caller of a callback could not take its reply: ${describe(e)}`);
+    }
   }
 
   /** Runs the handler once, protected; its first answer wins and is the only reply. */
@@ -87,12 +111,11 @@ export class Responder {
         this.metrics.finished('handler', frame.name, this.transport.now() - startedAt, code);
         // A dropped player or a stopping resource gets nothing.
         if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
-        const event = replyEvent(origin.resource);
-        if (outcome.ok) this.outbox.reply(event, from, frame.id, outcome.values, callback.options.latent !== false);
+        if (outcome.ok) this.sendReply(origin, frame.id, outcome.values, callback.options.latent !== false);
         // Past the callback's own timeout the caller hears TIMEOUT now: it may have no deadline of its own that
         // short, and no answer can come any more (contract §6: nothing waits for a timeout that cannot come).
-        else if (code === 'TIMEOUT') this.outbox.error(event, from, frame.id, 'TIMEOUT', defaultMessage('TIMEOUT', frame.name));
-        else this.outbox.error(event, from, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
+        else if (code === 'TIMEOUT') this.sendError(origin, frame.id, 'TIMEOUT', defaultMessage('TIMEOUT', frame.name));
+        else this.sendError(origin, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
       },
     });
     const fail = (error: unknown) => {
