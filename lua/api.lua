@@ -59,17 +59,35 @@ return function(engine)
     engine:call(target, name, pack(...), options, toCallback(cb))
   end
 
-  ---Waits in the calling thread: the values, or `nil, message`. The caller checked `name` and `options`.
-  local function await(target, name, options, ...)
+  ---Starts a call with `start(done)` and waits in the calling thread: the values, or `nil, message`.
+  local function awaitCall(start)
     local p = promise.new()
     -- Always resolve (a rejection would raise in Citizen.Await); the table says which it was.
-    engine:call(target, name, pack(...), options, function(ok, a, b, c)
+    start(function(ok, a, b, c)
       if ok then p:resolve(pack(unpack(a, b, b + c - 1))) else p:resolve({ failed = true, message = b }) end
     end)
     local r = Citizen.Await(p)
     if r.failed then return nil, r.message end
     return unpack(r, 1, r.n)
   end
+
+  ---Waits in the calling thread: the values, or `nil, message`. The caller checked `name` and `options`.
+  local function await(target, name, options, ...)
+    local args = pack(...)
+    return awaitCall(function(done) engine:call(target, name, args, options, done) end)
+  end
+
+  ---A register function for handlers of `style` ('cb': the handler answers through a cb; 'return': it returns the
+  ---reply values and may yield). Not a tail call: engine:register raises at the script's line (level 3).
+  local function registerAs(style)
+    return function(name, handler, options)
+      local ok = engine:register(name, style, handler, options)
+      return ok
+    end
+  end
+
+  ---`handler(...)` returns the reply values (on the server `handler(source, ...)`); it may yield.
+  api.RegisterCallback = registerAs('return')
 
   ---Removes a callback this resource registered.
   ---@param name string
@@ -92,16 +110,7 @@ return function(engine)
 
   if isServer then
     ---`handler(source, cb, ...)`; `cb(...)` sends the reply, the first call wins.
-    function api.RegisterServerCallback(name, handler, options)
-      local ok = engine:register(name, 'cb', handler, options)
-      return ok
-    end
-
-    ---`handler(source, ...)` returns the reply values; it may yield.
-    function api.RegisterCallback(name, handler, options)
-      local ok = engine:register(name, 'return', handler, options)
-      return ok
-    end
+    api.RegisterServerCallback = registerAs('cb')
 
     ---Seed `utils.callbacks` style: `handler(source, data, cb)`.
     function api.register_callback(name, handler)
@@ -137,16 +146,7 @@ return function(engine)
     end
 
     ---`handler(cb, ...)`; `cb(...)` sends the reply, the first call wins.
-    function api.RegisterClientCallback(name, handler, options)
-      local ok = engine:register(name, 'cb', handler, options)
-      return ok
-    end
-
-    ---`handler(...)` returns the reply values; it may yield.
-    function api.RegisterCallback(name, handler, options)
-      local ok = engine:register(name, 'return', handler, options)
-      return ok
-    end
+    api.RegisterClientCallback = registerAs('cb')
 
     ---Seed `utils.callbacks` style: `cb(response)`.
     function api.trigger_callback(name, data, cb) trigger(0, name, cb, data) end
@@ -155,7 +155,7 @@ return function(engine)
   ---A call queue (lua/queue.lua): `CreateQueue({ concurrency = 2, maxQueued? = n })`, then
   ---`q:TriggerServerCallback({ name = 'x', priority = 5 }, cb, ...)` and the other trigger forms, with the same
   ---name tables and outcomes as the plain ones; `q:Size()`, `q:Running()`, `q:Clear()`.
-  api.CreateQueue = use('queue').creator(engine, nameAndOptions, toCallback)
+  api.CreateQueue = use('queue').creator(engine, nameAndOptions, toCallback, awaitCall)
 
   return api
 end

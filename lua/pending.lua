@@ -124,6 +124,20 @@ function Pending:expire(now)
   return n
 end
 
+---Ends each request of the list `ids` with `code` (ids collected first: failing one changes the sets); returns how
+---many were still waiting.
+---@param pending PendingRequests
+---@param ids integer[]
+---@param code CallbackErrorCode
+---@return integer
+local function failEach(pending, ids, code)
+  local n = 0
+  for i = 1, #ids do
+    if pending:fail(ids[i], code) then n = n + 1 end
+  end
+  return n
+end
+
 ---Ends every request to or from `player` (a drop ends them at once).
 ---@param player integer
 ---@param code CallbackErrorCode
@@ -133,11 +147,7 @@ function Pending:failPlayer(player, code)
   if not set then return 0 end
   local ids = {}
   for id in pairs(set) do ids[#ids + 1] = id end
-  local n = 0
-  for i = 1, #ids do
-    if self:fail(ids[i], code) then n = n + 1 end
-  end
-  return n
+  return failEach(self, ids, code)
 end
 
 ---Ends every request `match` accepts (a stopped resource, a shutdown).
@@ -149,11 +159,7 @@ function Pending:failWhere(match, code)
   for id, entry in pairs(self.byId) do
     if match(entry) then ids[#ids + 1] = id end
   end
-  local n = 0
-  for i = 1, #ids do
-    if self:fail(ids[i], code) then n = n + 1 end
-  end
-  return n
+  return failEach(self, ids, code)
 end
 
 ---How many requests wait on `player`.

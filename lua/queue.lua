@@ -15,7 +15,7 @@ local use = ...
 local errors = use('errors')
 local Heap = use('heap')
 
-local pack, unpack, type = table.pack, table.unpack, type
+local pack, type = table.pack, type
 
 local M = {}
 
@@ -171,13 +171,14 @@ function Queue:Running() return self.scheduler.running end
 ---@return integer
 function Queue:Clear() return self:endWaiting('BUSY') end
 
----Returns `create(options)`, making queues over `engine`. `nameAndOptions` and `toCallback` are lua/api.lua's, so
----a queued call reads its name table and hands its outcome over exactly as a plain one does.
+---Returns `create(options)`, making queues over `engine`. `nameAndOptions`, `toCallback` and `awaitCall` are
+---lua/api.lua's, so a queued call reads its name table and hands its outcome over exactly as a plain one does.
 ---@param engine CallbackEngine
 ---@param nameAndOptions fun(spec: any): string|nil, table|string
 ---@param toCallback fun(cb: function|nil): CallDone
+---@param awaitCall fun(start: fun(done: CallDone)): ... starts a call and waits: its values, or nil, message
 ---@return fun(options?: { concurrency?: integer, maxQueued?: integer }): CallbackQueue
-function M.creator(engine, nameAndOptions, toCallback)
+function M.creator(engine, nameAndOptions, toCallback, awaitCall)
   local transport = engine.transport
   local live = setmetatable({}, { __mode = 'k' })
   transport.onResourceStop(function(name)
@@ -209,14 +210,8 @@ function M.creator(engine, nameAndOptions, toCallback)
 
   local function await(self, method, target, spec, ...)
     local name, options, priority = parse(self, method, spec)
-    local p = promise.new()
-    -- Always resolve (a rejection would raise in Citizen.Await); the table says which it was.
-    self:call(target, name, pack(...), options, priority, function(ok, a, b, c)
-      if ok then p:resolve(pack(unpack(a, b, b + c - 1))) else p:resolve({ failed = true, message = b }) end
-    end)
-    local r = Citizen.Await(p)
-    if r.failed then return nil, r.message end
-    return unpack(r, 1, r.n)
+    local args = pack(...)
+    return awaitCall(function(done) self:call(target, name, args, options, priority, done) end)
   end
 
   if transport.side == 'server' then
