@@ -4,28 +4,17 @@
  * a bridge restart.
  */
 import { describe, expect, it } from 'vitest';
-import { jsGlobals, useEmulator } from '../support/cfx.ts';
-import { addBridge, jsResource, luaResource, outs, scriptErrors, startAll } from './lua-support.ts';
+import { useEmulator } from '../support/cfx.ts';
+import { addBridge, announcementScene, luaResource, outs, ownerRestartScene, scriptErrors, startAll } from './lua-support.ts';
 
 const emu = useEmulator();
 
-/** A server resource that counts the `cbb:announce` events reaching the server and reads the bridge's directory. */
-const SPY = `globalThis.announces = 0;
-  onNet('cbb:announce', () => { announces++; });
-  globalThis.clientDirectory = (player) => exports.callback_bridge.GetDirectory('client', player);`;
-
 describe('client announcements', () => {
   it('300 client callbacks a Lua resource registers at start: nothing dropped or kicked, all in the directory', async () => {
-    await addBridge(emu());
-    await jsResource(emu(), 'spy', { server: SPY });
-    await luaResource(emu(), 'many', {
+    const { player, spy } = await announcementScene(emu(), luaResource, 'many', {
       client: `for i = 1, 300 do RegisterCallback('many:' .. i, function() return i end) end`,
     });
-    startAll(emu(), 'callback_bridge', 'spy', 'many');
-    const player = emu().connect();
-    await emu().advance(500);
     expect(emu().counters).toMatchObject({ dropped: 0, kicked: 0 });
-    const spy = jsGlobals(emu().server, 'spy');
     expect(spy.announces).toBeLessThanOrEqual(2);
     expect(spy.clientDirectory(player.netId)).toHaveLength(300);
     expect(scriptErrors(emu())).toEqual([]);
@@ -68,12 +57,7 @@ describe('requests the bridge forwards to a Lua owner (a replica that does not k
     await luaResource(emu(), 'caller', {
       client: `TriggerServerCallback('slow', function(...) out('slow', GetGameTimer(), ...) end)`,
     });
-    startAll(emu(), 'callback_bridge', 'shop', 'caller');
-    const player = emu().connect();
-    await emu().advance(400);
-    const at = emu().clock.now();
-    emu().restart('shop');
-    await emu().advance(100);
+    const { player, at } = await ownerRestartScene(emu());
     const [when, ...rest] = outs(player.machine, 'caller').slow;
     expect(rest).toEqual([null, "callback 'slow' ended: a resource stopped", false]);
     expect((when as number) - at).toBeLessThanOrEqual(50);

@@ -1,15 +1,16 @@
 /**
  * Shared setup of the Lua twin's tests: the bridge resource (repo root, built `dist/`), inline resources that include
  * `@callback_bridge/import.lua`, and a Lua helper `J(...)` that turns values into JSON text with nils kept in place
- * (`null`), so a test reads exactly what a Lua script saw, counts included.
+ * (`null`), so a test reads exactly what a Lua script saw, counts included. Also the scenes the JS and Lua
+ * bridge-directory tests share (`announcementScene`, `ownerRestartScene`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { Emulator } from '../emulator/emulator.ts';
+import type { Emulator, Player } from '../emulator/emulator.ts';
 import type { LuaState, LuaVm } from '../emulator/lua/lua-vm.ts';
 import type { Machine } from '../emulator/machine.ts';
-import { luaGlobal, manifest } from '../support/cfx.ts';
+import { jsGlobals, luaGlobal, manifest } from '../support/cfx.ts';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 
@@ -107,6 +108,47 @@ export async function jsResource(emu: Emulator, name: string, scripts: { server?
 /** Starts resources in order (the bridge first when listed), failing the test if one does not start. */
 export function startAll(emu: Emulator, ...names: string[]): void {
   for (const name of names) expect(emu.start(name), `start ${name}`).toBe(true);
+}
+
+/** A server resource that counts the `cbb:announce` events reaching the server and reads the bridge's directory. */
+const ANNOUNCE_SPY = `globalThis.announces = 0;
+  onNet('cbb:announce', () => { announces++; });
+  globalThis.clientDirectory = (player) => exports.callback_bridge.GetDirectory('client', player);`;
+
+/**
+ * The scene of the client-announcement tests (JS and Lua): the bridge, the server resource `spy` (`announces`, the
+ * count of `cbb:announce` events that reached the server; `clientDirectory(player)`, the bridge's directory of that
+ * player), and `name` added by `add` (jsResource or luaResource) with `scripts`; all start in that order, one player
+ * connects and 500 virtual ms pass.
+ */
+export async function announcementScene(
+  emu: Emulator,
+  add: typeof jsResource,
+  name: string,
+  scripts: { server?: string; client?: string },
+): Promise<{ player: Player; spy: Record<string, any> }> {
+  await addBridge(emu);
+  await jsResource(emu, 'spy', { server: ANNOUNCE_SPY });
+  await add(emu, name, scripts);
+  startAll(emu, 'callback_bridge', 'spy', name);
+  const player = emu.connect();
+  await emu.advance(500);
+  return { player, spy: jsGlobals(emu.server, 'spy') };
+}
+
+/**
+ * The scene of the "owner restarts during a forwarded call" tests (JS and Lua): starts the bridge, `shop` and
+ * `caller` (added by the test), one player connects, 400 virtual ms pass, `shop` restarts and 100 ms pass. The
+ * player, and the virtual time of the restart.
+ */
+export async function ownerRestartScene(emu: Emulator): Promise<{ player: Player; at: number }> {
+  startAll(emu, 'callback_bridge', 'shop', 'caller');
+  const player = emu.connect();
+  await emu.advance(400);
+  const at = emu.clock.now();
+  emu.restart('shop');
+  await emu.advance(100);
+  return { player, at };
 }
 
 /** What a Lua script recorded with `out(key, ...)`: the parsed argument list, or undefined. */
