@@ -7,9 +7,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Emulator } from '../test/emulator/emulator.ts';
+import { luaGlobal, manifest } from '../test/support/cfx.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const manifest = (lines: string) => `fx_version 'cerulean'\ngame 'gta5'\n${lines}\n`;
 const PER_FRAME = Number(process.argv[2] ?? 100);
 
 const handler = `RegisterCallback('sum', function(source, a, b) return a + b, 'ok' end, { rateLimit = false })`;
@@ -41,24 +41,14 @@ async function measure(virtualMs: number) {
   emu.start('caller');
   const player = emu.connect();
   await emu.advance(500);
-  const before = luaNumber(player.machine.resources.get('caller')!.runtimes[0], 'done');
+  const before = luaGlobal(player.machine, 'caller', 'done') as number;
   const t0 = performance.now();
   await emu.advance(virtualMs);
   const wall = performance.now() - t0;
-  const done = luaNumber(player.machine.resources.get('caller')!.runtimes[0], 'done') - before;
+  const done = (luaGlobal(player.machine, 'caller', 'done') as number) - before;
   const kicked = emu.counters.kicked;
   await emu.close();
   return { roundTrips: done, wallMs: Math.round(wall), usPerRoundTrip: +((wall * 1000) / done).toFixed(2), perWallSecond: Math.round(done / (wall / 1000)), kicked };
-}
-
-/** Reads a numeric global from a Lua runtime through the raw API. */
-function luaNumber(runtime: unknown, name: string): number {
-  const rt = runtime as { vm: { M: any; cstr(s: string): number } };
-  const L = (rt as unknown as { L: number }).L;
-  rt.vm.M._lua_getglobal(L, rt.vm.cstr(name));
-  const n = rt.vm.M._lua_tonumberx(L, -1, 0) as number;
-  rt.vm.M._lua_settop(L, -2);
-  return n;
 }
 
 await measure(1000); // warm-up

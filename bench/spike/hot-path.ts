@@ -5,8 +5,8 @@
  * Run: `npx tsx bench/spike/hot-path.ts`. Both variants move the same Lua values over the same emulated network.
  */
 import { Emulator } from '../../test/emulator/emulator.ts';
+import { luaGlobal, manifest } from '../../test/support/cfx.ts';
 
-const manifest = (lines: string) => `fx_version 'cerulean'\ngame 'gta5'\n${lines}\n`;
 const PER_FRAME = 200;
 
 /** In-resource: the Lua caller and the Lua handler talk over net events directly. */
@@ -77,19 +77,9 @@ async function measure(variant: 'in-resource' | 'hop', virtualMs: number) {
   const t0 = performance.now();
   await emu.advance(virtualMs);
   const wall = performance.now() - t0;
-  const done = luaNumber(player.machine.resources.get('caller')!.runtimes[0], 'done');
+  const done = luaGlobal(player.machine, 'caller', 'done') as number;
   await emu.close();
   return { variant, roundTrips: done, wallMs: Math.round(wall), usPerRoundTrip: +((wall * 1000) / done).toFixed(2) };
-}
-
-/** Reads a numeric global from a Lua runtime through the raw API. */
-function luaNumber(runtime: unknown, name: string): number {
-  const rt = runtime as { vm: { M: any; cstr(s: string): number } };
-  const L = (rt as unknown as { L: number }).L;
-  rt.vm.M._lua_getglobal(L, rt.vm.cstr(name));
-  const n = rt.vm.M._lua_tonumberx(L, -1, 0) as number;
-  rt.vm.M._lua_settop(L, -2);
-  return n;
 }
 
 const rows: Array<Awaited<ReturnType<typeof measure>>> = [];
