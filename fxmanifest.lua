@@ -33,4 +33,8 @@ files {
   'lua/api.lua',
   'lua/queue.lua',
   'dist/callbacks.js',
+  'adapters/qbcore/import.lua',
 }
+
+-- API families whose Lua piece import.lua loads (adapters/<family>/import.lua, listed in files above).
+callback_bridge_adapter 'qbcore'

@@ -1,4 +1,7 @@
 /** Every API family the bridge knows, in the order they attach. One line per family. */
 import type { Adapter } from './types.ts';
+import { qbcoreAdapter } from './qbcore/index.ts';
 
-export const adapters: Adapter[] = [];
+export const adapters: Adapter[] = [
+  qbcoreAdapter,
+];
