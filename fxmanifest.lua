@@ -34,7 +34,10 @@ files {
   'lua/queue.lua',
   'dist/callbacks.js',
   'adapters/qbcore/import.lua',
+  'adapters/ox/import.lua',
+  'adapters/ox/wire.lua',
 }
 
 -- API families whose Lua piece import.lua loads (adapters/<family>/import.lua, listed in files above).
 callback_bridge_adapter 'qbcore'
+callback_bridge_adapter 'ox'

@@ -1,0 +1,75 @@
+/**
+ * L1, handler side: every callback served through the bridge on this side (any API, any resource) answers unmodified
+ * ox_lib callers (`lib.callback.await`, the JS package's `triggerServerCallback` / `triggerClientCallback`).
+ *
+ *   caller → `__ox_cb_<name> (callerResource, key, ...args)`   (ref §1.3, §6 "Handler side")
+ *   bridge → engine.callLocal(player, name, args) → the resource that serves it (or this engine)
+ *   bridge → `__ox_cb_<callerResource> (key, ...values)` to that player (server) or to the server (client)
+ *
+ * Failures as ox_lib shows them: an unknown name replies `'cb_invalid'` (§1.8), every other failure `(key)` alone, so
+ * the caller gets nil (§1.7); the reason stays in our console and metrics. Names an ox alias answers itself are left
+ * to it (self-served.ts).
+ */
+import { CallbackError } from '../../src/core/errors.ts';
+import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
+import type { AdapterContext } from '../types.ts';
+import type { OxWire } from './cfx.ts';
+import { CB_INVALID, RESOURCE_NAME, requestEvent, responseEvent } from './protocol.ts';
+import type { SelfServed } from './self-served.ts';
+
+export interface AnswerOptions {
+  /** Makes `name` valid for ox callers: `exports.ox_lib:setValidCallback(name, true)` while ox_lib runs (§6), a no-op
+   * for the stand-in (its `ox_lib:validateCallback` looks at the bridge's names directly). */
+  claim(name: string): void;
+  /** How long a relayed call may take, ms (`ox:callbackTimeout`: the ox caller waits that long). */
+  timeout: number;
+}
+
+/** Starts answering; returns the function that stops. */
+export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: SelfServed, { claim, timeout }: AnswerOptions): () => void {
+  const counters = ctx.engine.metrics.counters;
+  const spoofed = () => void counters.spoofed++;
+  /** Names we listen on, once each. A name that stops being served keeps its listener (see `request`). */
+  const listening = new Map<string, () => void>();
+
+  const reply = (resource: string, player: number, key: string, ...values: unknown[]) => {
+    if (ctx.side === 'server' && !wire.connected(player)) return;
+    wire.send(responseEvent(resource), player, key, ...values);
+  };
+
+  const request = (name: string, from: number, [resource, key, ...args]: unknown[]) => {
+    if (typeof resource !== 'string' || !RESOURCE_NAME.test(resource) || typeof key !== 'string') return void counters.malformed++;
+    const address = ctx.addressOf(name);
+    if (selfServed.serves(name, address)) return;
+    // ox_lib cannot take a name out of its registry again (§1.9: setValidCallback(name, false) throws), so a name we
+    // claimed stays valid there after its owner stopped: we answer what ox_lib would have, instead of letting the
+    // caller wait out its 300 s.
+    if (address === undefined) return reply(resource, from, key, CB_INVALID);
+    ctx.engine.callLocal(from, name, args, { timeout }, (outcome) => {
+      if (outcome.ok) return reply(resource, from, key, ...outcome.values);
+      const code = outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
+      if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
+      if (code === 'NOT_FOUND') reply(resource, from, key, CB_INVALID);
+      else reply(resource, from, key);
+    });
+  };
+
+  const serve = (name: string) => {
+    // `__ox_cb_callback_bridge` is our own response channel (caller.ts): a callback of that name cannot have it.
+    if (name === BRIDGE_RESOURCE || listening.has(name)) return;
+    if (selfServed.serves(name, ctx.addressOf(name))) return;
+    claim(name);
+    listening.set(name, wire.listenNet(requestEvent(name), (from, args) => request(name, from, args), spoofed));
+  };
+
+  for (const [name, address] of ctx.names()) if (address) serve(name);
+  const stopWatching = ctx.onNamesChanged((delta) => {
+    for (const [name, address] of delta) if (address) serve(name);
+  });
+
+  return () => {
+    stopWatching();
+    for (const stop of listening.values()) stop();
+    listening.clear();
+  };
+}

@@ -1,0 +1,168 @@
+-- callback_bridge, ox_lib family: the ox wire inside a resource that includes @callback_bridge/import.lua.
+-- Loaded by adapters/ox/import.lua; twin of adapters/ox/caller.ts and answer.ts (strings in adapters/ox/protocol.ts).
+--
+-- Caller side (ref ox_lib-and-bridges.md §1.3, §6 "Caller side"):
+--   TriggerServerEvent / TriggerClientEvent  'ox_lib:validateCallback' (name, me, key), then '__ox_cb_<name>' (me, key, ...)
+--   reply on '__ox_cb_<me>' (key, ...values); 'cb_invalid' first means NOT_FOUND.
+-- Improving on ox (§1.10): unguessable keys; on the server a reply counts only from the player asked (ox_lib #826);
+-- a client drops local spoofs; a dropped player ends the call at once; every call has a timeout.
+--
+-- Handler side, for names the ox alias registered: '__ox_cb_<name>' (resource, key, ...) is served in this resource
+-- through the engine (engine:callLocal: checks, limits, metrics), and answered '__ox_cb_<resource>' (key, ...values).
+local OX = 'ox_lib'
+local BRIDGE = 'callback_bridge'
+local PREFIX = '__ox_cb_'
+local VALIDATE = 'ox_lib:validateCallback'
+local CB_INVALID = 'cb_invalid'
+
+local pack, unpack, type, tostring, random = table.pack, table.unpack, type, tostring, math.random
+
+---@class OxWire
+---@field call fun(target: integer, name: string, args: table, timeout: number, done: CallDone): string
+---@field answer fun(name: string, timeout: number)
+---@field available fun(): boolean
+
+---@param engine CallbackEngine
+---@return OxWire
+return function(engine)
+  local transport = engine.transport
+  local isServer = transport.side == 'server'
+  local me = transport.resource
+  local counters = engine.metrics.counters
+  local function spoofed() counters.spoofed = counters.spoofed + 1 end
+
+  ---Sends a net event to `target` (server) or to the server (client).
+  local function send(event, target, ...)
+    if isServer then TriggerClientEvent(event, target, ...) else TriggerServerEvent(event, ...) end
+  end
+
+  local wire = {}
+
+  ---Whether the ox wire has someone to validate names: ox_lib runs, or the bridge stands in for it.
+  function wire.available()
+    local state = GetResourceState(OX)
+    if state == 'started' then return true end
+    if state ~= 'missing' or GetResourceState(BRIDGE) ~= 'started' then return false end
+    local ok, modes = pcall(function() return exports[BRIDGE]:GetAdapterModes() end)
+    return ok and type(modes) == 'table' and modes.ox == 'standin'
+  end
+
+  -- ---- caller side ----
+
+  ---@type table<string, { name: string, player: integer, startedAt: number, done: CallDone }>
+  local pending = {}
+  local listening = false
+
+  local function settle(key, ok, a, b, c)
+    local entry = pending[key]
+    if not entry then return end
+    pending[key] = nil
+    engine.metrics:finished('caller', entry.name, transport.now() - entry.startedAt, not ok and a or nil)
+    entry.done(ok, a, b, c)
+  end
+
+  local function failure(code, name, message)
+    return false, code, message or ("callback '%s': %s"):format(name, code)
+  end
+
+  local function listen()
+    if listening then return end
+    listening = true
+    transport.onNet(PREFIX .. me, function(from, key, ...)
+      local entry = type(key) == 'string' and pending[key] or nil
+      if not entry then
+        counters.lateReplies = counters.lateReplies + 1
+      elseif isServer and entry.player ~= from then
+        counters.forgedReplies = counters.forgedReplies + 1
+      elseif (...) == CB_INVALID then
+        settle(key, false, 'NOT_FOUND', ("callback '%s' does not exist"):format(entry.name))
+      else
+        local values = pack(...)
+        settle(key, true, values, 1, values.n)
+      end
+    end, spoofed)
+    transport.onPlayerDropped(function(player)
+      for key, entry in pairs(pending) do
+        if entry.player == player then settle(key, failure('PLAYER_DROPPED', entry.name)) end
+      end
+    end)
+  end
+
+  ---An unguessable request key, shaped as ox's (§1.4: `name:rand`, `name:rand:playerId` on the server).
+  local function newKey(name, target)
+    local key
+    repeat
+      key = ('%s:%x%07x'):format(name, random(0, 0x7fffffff), random(0, 0xfffffff))
+      if isServer then key = key .. ':' .. tostring(target) end
+    until not pending[key]
+    return key
+  end
+
+  ---Calls `name` over the ox wire; `done(true, values, first, count)` or `done(false, code, message)`, once.
+  ---Returns the request key (ox names it in its timeout message).
+  function wire.call(target, name, args, timeout, done)
+    listen()
+    local player = isServer and target or 0
+    local key = newKey(name, player)
+    if not transport.connected(player) then
+      done(failure('PLAYER_DROPPED', name, ("callback '%s': player %s is not connected"):format(name, tostring(target))))
+      return key
+    end
+    engine.metrics:started('caller', name)
+    pending[key] = { name = name, player = player, startedAt = transport.now(), done = done }
+    send(VALIDATE, player, name, me, key)
+    send(PREFIX .. name, player, me, key, unpack(args, 1, args.n))
+    Citizen.SetTimeout(math.max(0, math.floor(timeout)), function()
+      settle(key, false, 'TIMEOUT', ("callback event '%s' timed out"):format(key))
+    end)
+    return key
+  end
+
+  ---Makes this resource's engine try the ox wire after NOT_FOUND, with what is left of the call's timeout: a caller
+  ---of any API reaches a handler registered with unmodified lib.callback.register (contract §2, L1).
+  function wire.fallBack()
+    local call = engine.call
+    engine.call = function(self, target, name, args, options, done)
+      local startedAt = transport.now()
+      return call(self, target, name, args, options, function(ok, a, b, c)
+        if ok or a ~= 'NOT_FOUND' or not wire.available() then return done(ok, a, b, c) end
+        local left = (options.timeout or engine.config.timeout) - (transport.now() - startedAt)
+        wire.call(target, name, args, left, function(ok2, a2, b2, c2)
+          -- Not there either: the engine's own NOT_FOUND.
+          if not ok2 and a2 == 'NOT_FOUND' then return done(ok, a, b, c) end
+          done(ok2, a2, b2, c2)
+        end)
+      end)
+    end
+  end
+
+  -- ---- handler side ----
+
+  local answering = {}
+
+  ---Answers '__ox_cb_<name>' in this resource, through the engine.
+  function wire.answer(name, timeout)
+    if answering[name] then return end
+    answering[name] = true
+    local options = { timeout = timeout }
+    transport.onNet(PREFIX .. name, function(from, resource, key, ...)
+      if type(resource) ~= 'string' or type(key) ~= 'string' then
+        counters.malformed = counters.malformed + 1
+        return
+      end
+      local reply = PREFIX .. resource
+      engine:callLocal(from, name, pack(...), options, function(ok, a, b, c)
+        if ok then
+          send(reply, from, key, unpack(a, b, b + c - 1))
+        elseif a == 'NOT_FOUND' then
+          send(reply, from, key, CB_INVALID)
+        elseif a ~= 'PLAYER_DROPPED' and a ~= 'RESOURCE_STOPPED' then
+          -- ox replies (key) alone after a handler error (§1.7): the caller gets nil; the reason is in our console.
+          send(reply, from, key)
+        end
+      end)
+    end, spoofed)
+  end
+
+  return wire
+end

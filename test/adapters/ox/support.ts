@@ -1,0 +1,119 @@
+/**
+ * Scenes of the ox_lib family's tests: our ox_lib double (fixtures/ox_lib, written from the reference), Lua resources
+ * in three flavours (unmodified ox consumer, aliased consumer, native API only), and JS resources running the REAL
+ * npm package `@overextended/ox_lib` (its callback modules bundled by esbuild at test time into classic scripts that
+ * define `OxClient` / `OxServer`; the bundle is built in memory, never written into the repo).
+ */
+import path from 'node:path';
+import { build } from 'esbuild';
+import { expect } from 'vitest';
+import type { Emulator, Player } from '../../emulator/emulator.ts';
+import type { Machine } from '../../emulator/machine.ts';
+import { manifest } from '../../support/cfx.ts';
+import { addBridge, J_LUA, outs, repoRoot, scriptErrors, startAll } from '../../engine/lua-support.ts';
+
+export { addBridge, outs, scriptErrors, startAll };
+
+export const OX_DOUBLE = path.join(__dirname, 'fixtures', 'ox_lib');
+
+/** Adds our ox_lib double as resource `ox_lib` (not started). */
+export async function addOxDouble(emu: Emulator): Promise<void> {
+  await emu.addResource('ox_lib', OX_DOUBLE);
+}
+
+/**
+ * How a Lua resource gets its callback API:
+ * - `ox`: unmodified ox consumer (`@ox_lib/init.lua` only);
+ * - `alias`: migrated with one line (`@ox_lib/init.lua`, then `@callback_bridge/import.lua`);
+ * - `native`: the bridge's own API only (`@callback_bridge/import.lua`).
+ */
+export type Flavour = 'ox' | 'alias' | 'native';
+
+const INCLUDES: Record<Flavour, string[]> = {
+  ox: ['@ox_lib/init.lua'],
+  alias: ['@ox_lib/init.lua', '@callback_bridge/import.lua'],
+  native: ['@callback_bridge/import.lua'],
+};
+
+/** A Lua resource of `flavour`; `server` / `client` are script bodies, `out(key, ...)` records what they saw. */
+export async function luaResource(emu: Emulator, name: string, flavour: Flavour, scripts: { server?: string; client?: string }): Promise<void> {
+  const files: Record<string, string> = { 'probe.lua': J_LUA };
+  const lines: string[] = [];
+  const list = (file: string) => `{ ${[...INCLUDES[flavour], 'probe.lua', file].map((f) => `'${f}'`).join(', ')} }`;
+  if (scripts.server !== undefined) {
+    lines.push(`server_scripts ${list('server.lua')}`);
+    files['server.lua'] = scripts.server;
+  }
+  if (scripts.client !== undefined) {
+    lines.push(`client_scripts ${list('client.lua')}`);
+    files['client.lua'] = scripts.client;
+  }
+  files['fxmanifest.lua'] = manifest(lines.join('\n'));
+  await emu.addInlineResource(name, files);
+}
+
+let bundles: Promise<{ client: string; server: string }> | undefined;
+
+/** The real package's callback modules as IIFE classic scripts (built once per test process). */
+export function oxBundles(): Promise<{ client: string; server: string }> {
+  bundles ??= (async () => {
+    const one = async (side: 'client' | 'server', globalName: string) => {
+      const fns = side === 'client' ? 'triggerServerCallback, onServerCallback' : 'triggerClientCallback, onClientCallback';
+      const out = await build({
+        stdin: { contents: `export { ${fns} } from '@overextended/ox_lib/${side}/callback';`, resolveDir: repoRoot, loader: 'js' },
+        bundle: true,
+        format: 'iife',
+        globalName,
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        conditions: ['import'],
+        target: 'es2021',
+        write: false,
+        logLevel: 'silent',
+      });
+      return out.outputFiles[0].text;
+    };
+    return { client: await one('client', 'OxClient'), server: await one('server', 'OxServer') };
+  })();
+  return bundles;
+}
+
+/**
+ * A JS resource using the real package: `ox.js` (the bundle) before `server.js` / `client.js`. A one-line shim gives
+ * the emulation the `GetGameName` native the package's cache reads at load.
+ */
+export async function oxJsResource(emu: Emulator, name: string, scripts: { server?: string; client?: string }): Promise<void> {
+  const { client, server } = await oxBundles();
+  const files: Record<string, string> = { 'shim.js': `globalThis.GetGameName ??= () => 'fivem';` };
+  const lines: string[] = [];
+  if (scripts.server !== undefined) {
+    lines.push(`server_scripts { 'shim.js', 'ox-server.js', 'server.js' }`);
+    files['ox-server.js'] = server;
+    files['server.js'] = scripts.server;
+  }
+  if (scripts.client !== undefined) {
+    lines.push(`client_scripts { 'shim.js', 'ox-client.js', 'client.js' }`);
+    files['ox-client.js'] = client;
+    files['client.js'] = scripts.client;
+  }
+  files['fxmanifest.lua'] = manifest(lines.join('\n'));
+  await emu.addInlineResource(name, files);
+}
+
+/** Starts the bridge, the ox double (unless `ox: false`), then `names`, connects `players` and lets things settle. */
+export async function scene(emu: Emulator, names: string[], { ox = true, players = 1, settle = 300 } = {}): Promise<Player[]> {
+  startAll(emu, 'callback_bridge', ...(ox ? ['ox_lib'] : []), ...names);
+  const list: Player[] = [];
+  for (let i = 0; i < players; i++) list.push(emu.connect());
+  await emu.advance(settle);
+  return list;
+}
+
+/** Every `out` of a Lua resource on `machine`. */
+export const seen = (machine: Machine, res: string) => outs(machine, res);
+
+/** Fails with the run's script errors (other than `allowed`) shown. */
+export function expectNoScriptErrors(emu: Emulator, allowed: RegExp[] = []): void {
+  const errors = scriptErrors(emu).filter((line) => !allowed.some((re) => re.test(line)));
+  expect(errors).toEqual([]);
+}
