@@ -18,8 +18,8 @@ import { CommandRegistry, splitCommandLine } from './commands.ts';
 import { HttpServer } from './http/http-server.ts';
 import { getLuaVm, type LuaVm } from './lua/lua-vm.ts';
 import { Machine } from './machine.ts';
-import { CLIENT_EVENT_CAP, LARGE_EVENT_WARNING, LATENT_MAX_BYTES, Link, type LinkOptions } from './net/network.ts';
-import { NetEventLimiters } from './net/rate-limiter.ts';
+import { Link, type LinkOptions } from './net/network.ts';
+import { ServerNetwork, type NetCounters } from './net/server-network.ts';
 import { readManifest, scanResources, type Manifest } from './resources/manifest.ts';
 
 export interface EmulatorOptions {
@@ -46,7 +46,6 @@ export interface Player {
   readonly link: LinkOptions;
   readonly up: Link;
   readonly down: Link;
-  latentInFlight: number;
 }
 
 export interface LogLine {
@@ -68,11 +67,11 @@ export class Emulator {
   readonly http: HttpServer;
   readonly server: Machine;
   readonly logs: LogLine[] = [];
-  readonly counters = { dropped: 0, kicked: 0, oversize: 0, latentIgnored: 0 };
+  /** Events the network refused or ignored, and players it kicked (the `ServerNetwork`'s counters). */
+  readonly counters: NetCounters;
+  private readonly network: ServerNetwork;
   private readonly replicated = new Set<string>();
   private readonly commandTables = new Map<Machine, CommandRegistry>();
-  private readonly reliableLimiters: NetEventLimiters;
-  private readonly latentLimiters: NetEventLimiters;
   private nextNetId = 1;
   private inlineRoot: string | undefined;
   private rng: number;
@@ -87,9 +86,15 @@ export class Emulator {
       getConvar: (name) => this.server.convar(name),
       onError: (err) => this.log(this.server, 'citizen', `^1SCRIPT ERROR in HTTP handler: ${(err as Error)?.stack ?? err}^7`, true),
     });
-    const getConvar = (name: string) => this.server.convar(name);
-    this.reliableLimiters = new NetEventLimiters({ getConvar });
-    this.latentLimiters = new NetEventLimiters({ getConvar, latent: true });
+    this.network = new ServerNetwork({
+      clock: this.clock,
+      server: this.server,
+      players: this.players,
+      log: (machine, resource, text) => this.log(machine, resource, text),
+      kick: (netId, reason, latent) =>
+        this.drop(netId, reason, latent ? DropReason.LATENT_NET_EVENT_RATE_LIMIT : DropReason.NET_EVENT_RATE_LIMIT),
+    });
+    this.counters = this.network.counters;
   }
 
   static async create(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -183,9 +188,8 @@ export class Emulator {
       identifiers: opts.identifiers ?? [`license:${netId.toString(16).padStart(40, '0')}`, `fivem:${netId}`],
       machine,
       link,
-      up: new Link(this.clock, link, random, (pkt) => this.arriveAtServer(player, pkt.name, pkt.payload, pkt.latent)),
+      up: new Link(this.clock, link, random, (pkt) => this.network.arriveAtServer(player, pkt.name, pkt.payload, pkt.latent)),
       down: new Link(this.clock, link, random, (pkt) => machine.queueNetEvent(pkt.name, pkt.payload, 'net:65535')),
-      latentInFlight: 0,
     };
     this.players.set(netId, player);
     this.server.events.trigger('playerJoining', this.server.codec.pack([String(netId)]), `internal-net:${netId}`);
@@ -204,8 +208,7 @@ export class Emulator {
       `internal-net:${netId}`,
     );
     this.players.delete(netId);
-    this.reliableLimiters.forget(netId);
-    this.latentLimiters.forget(netId);
+    this.network.forget(netId);
     player.up.close();
     player.down.close();
     player.machine.shutdown();
@@ -218,75 +221,21 @@ export class Emulator {
 
   // ---- network (ref §3) ----
 
+  /** A server script's event to `target`: a player's net id, '-1' for everyone, '' for no one. */
   sendToClients(name: string, target: string, payload: Uint8Array, bps: number, latent: boolean): void {
-    if (target === '') return;
-    if (!latent && payload.length >= LARGE_EVENT_WARNING) {
-      this.log(this.server, 'citizen', `^3sending large event ${name} (${payload.length} bytes). Consider using latent events.^7`);
-    }
-    const send = (p: Player) => (latent ? p.down.sendLatent({ name, payload, latent }, bps) : p.down.send({ name, payload, latent }));
-    if (target === '-1') {
-      for (const p of this.players.values()) send(p);
-      return;
-    }
-    const player = this.players.get(parseInt(target, 10));
-    if (player) send(player);
+    this.network.sendToClients(name, target, payload, bps, latent);
   }
 
+  /** A client script's event to the server. */
   sendToServer(client: Machine, name: string, payload: Uint8Array, bps: number, latent: boolean): void {
-    const player = this.players.get(client.netId);
-    if (!player) return;
-    if (latent) {
-      if (payload.length + name.length + 2 >= LATENT_MAX_BYTES) {
-        this.log(client, 'citizen', `^1Event ${name} is too large to be sent.^7`);
-        return;
-      }
-      player.latentInFlight++;
-      player.up.sendLatent({ name, payload, latent }, bps);
-      return;
-    }
-    if (payload.length > CLIENT_EVENT_CAP) {
-      // ref §3: the client's serializer refuses it; scripts see nothing.
-      this.counters.oversize++;
-      this.log(client, 'citizen', `Serialization of the net event packet failed (${name}, ${payload.length} bytes).`);
-      return;
-    }
-    player.up.send({ name, payload, latent });
-  }
-
-  private arriveAtServer(player: Player, name: string, payload: Uint8Array, latent: boolean): void {
-    if (!this.players.has(player.netId)) return;
-    if (latent) {
-      player.latentInFlight--;
-      // ref §3: more than sv_netEventReassemblyMaxPendingEvents concurrent latent events are ignored.
-      const max = parseInt(this.server.convar('sv_netEventReassemblyMaxPendingEvents') ?? '100', 10);
-      if (player.latentInFlight >= max) {
-        this.counters.latentIgnored++;
-        return;
-      }
-    }
-    const limiters = latent ? this.latentLimiters : this.reliableLimiters;
-    const verdict = limiters.check(player.netId, name.length + 1, payload.length, this.clock.now(), name);
-    if (verdict === 'drop') {
-      this.counters.dropped++;
-      return;
-    }
-    if (verdict !== 'accept') {
-      this.counters.kicked++;
-      this.drop(player.netId, verdict.kick, latent ? DropReason.LATENT_NET_EVENT_RATE_LIMIT : DropReason.NET_EVENT_RATE_LIMIT);
-      return;
-    }
-    this.server.queueNetEvent(name, payload, `net:${player.netId}`);
+    this.network.sendToServer(client, name, payload, bps, latent);
   }
 
   // ---- convars, commands, ACE ----
 
   setConvar(name: string, value: string, replicated: boolean): void {
     this.server.convars.set(name, value);
-    if (name.startsWith('rateLimiter_')) {
-      const getConvar = (n: string) => this.server.convar(n);
-      this.reliableLimiters.reconfigure(getConvar);
-      this.latentLimiters.reconfigure(getConvar);
-    }
+    if (name.startsWith('rateLimiter_')) this.network.reconfigureLimiters();
     if (!replicated && !this.replicated.has(name)) return;
     this.replicated.add(name);
     for (const p of this.players.values()) p.machine.convars.set(name, value);
