@@ -33,6 +33,7 @@ files {
   'lua/api.lua',
   'lua/queue.lua',
   'dist/callbacks.js',
+  'adapters/utils/import.lua',
   'adapters/qbcore/import.lua',
   'adapters/ox/import.lua',
   'adapters/ox/wire.lua',
@@ -41,3 +42,4 @@ files {
 -- API families whose Lua piece import.lua loads (adapters/<family>/import.lua, listed in files above).
 callback_bridge_adapter 'qbcore'
 callback_bridge_adapter 'ox'
+callback_bridge_adapter 'utils'
