@@ -28,6 +28,7 @@ files {
   'lua/metrics.lua',
   'lua/directory.lua',
   'lua/bridgelink.lua',
+  'lua/localcalls.lua',
   'lua/responder.lua',
   'lua/engine.lua',
   'lua/api.lua',

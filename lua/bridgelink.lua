@@ -9,6 +9,7 @@
 --   the directory replica rebuilt.
 local use = ...
 local protocol = use('protocol')
+local origin = use('responder').origin
 
 local BRIDGE = 'callback_bridge'
 local tointeger = math.tointeger
@@ -37,7 +38,7 @@ return function(engine)
       return
     end
     -- The count says how many arguments there are: trailing nils may not survive the local event.
-    engine.responder:handle(tointeger(player) or player, caller, id, name, { ... }, 1, argc)
+    engine.responder:handle(origin(tointeger(player) or player, caller), id, name, { ... }, 1, argc)
     engine:wake()
   end)
 

@@ -32,6 +32,8 @@ end
 ---@field release fun(name: string)
 ---@field ownerOnOtherSide fun(name: string, player: integer): string|nil
 ---@field refresh fun() rebuilds the replica from the bridge (it restarted, so deltas may have been lost)
+---@field localAddress? fun(name: string): string|nil who serves `name` on this side: only the bridge's own (TS)
+---coordinator knows, so a Lua engine's local calls for names it does not serve go to the bridge
 
 ---@param transport Transport
 ---@return Coordinator

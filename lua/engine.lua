@@ -9,6 +9,7 @@ local Pending = use('pending')
 local Outbox = use('outbox')
 local Metrics = use('metrics')
 local Responder = use('responder')
+local localcalls = use('localcalls')
 
 local BRIDGE = 'callback_bridge'
 ---Ids of requests a server sends to players are random (unguessable); a client's only count.
@@ -67,6 +68,7 @@ function Engine.new(transport, coordinator)
   transport.onPlayerDropped(function(player) self:playerDropped(player) end)
   transport.onResourceStop(function(name) self:resourceStopped(name) end)
   use('bridgelink')(self)
+  localcalls.listen(self)
   -- Metrics are pulled by the bridge when someone asks, never pushed per call.
   transport.onLocal('cbb:metrics:pull', function(invoker, collect)
     if invoker ~= BRIDGE or (type(collect) ~= 'function' and type(collect) ~= 'table') then return end
@@ -139,6 +141,17 @@ function Engine:call(target, name, args, options, done)
   self:send({ target = target, name = name, args = args, options = options, done = done, attempt = 0 })
 end
 
+---Calls `name` on this machine as `player` (0: no player): in this engine, or in the resource that serves it. For the
+---adapters and server-local triggers; not the hot path (lua/localcalls.lua). `done` as for `call`; no retries.
+---@param player integer
+---@param name string
+---@param args table with `args.n` values
+---@param options? CallOptions
+---@param done CallDone
+function Engine:callLocal(player, name, args, options, done)
+  localcalls.call(self, player, name, args, options, done)
+end
+
 function Engine:send(call)
   local name = call.name
   if self.stopped then return call.done(false, 'RESOURCE_STOPPED', errors.message('RESOURCE_STOPPED', name)) end
@@ -190,11 +203,15 @@ function Engine:receive(from, isRequest, n, a)
   end
   local responder, pending, counters = self.responder, self.pending, self.metrics.counters
   local isServer = self.transport.side == 'server'
+  local origin -- made at the batch's first request: every frame of a batch comes from the same player and resource
   for k = 1, #frames do
     local p = frames[k]
     local kind, id = a[p], a[p + 1]
     if kind == REQUEST then
-      if isRequest then responder:handle(from, sender, id, a[p + 2], a, p + 4, a[p + 3]) end
+      if isRequest then
+        origin = origin or Responder.origin(from, sender)
+        responder:handle(origin, id, a[p + 2], a, p + 4, a[p + 3])
+      end
     elseif not isRequest then
       local entry = pending.byId[id]
       if not entry then

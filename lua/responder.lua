@@ -7,7 +7,16 @@ local protocol = use('protocol')
 local Pending = use('pending')
 local Checks = use('checks')
 
-local pack, unpack, select, traceback = table.pack, table.unpack, select, debug.traceback
+local pack, unpack, select, traceback, pcall = table.pack, table.unpack, select, debug.traceback, pcall
+
+---Where a request came from. Twin of `Origin` in src/engine/responder.ts. A network origin is made once per received
+---batch (every frame of a batch comes from the same player and resource): the hot path makes no table per request.
+---@class Origin
+---@field player integer the calling player on the server, 0 on a client (or for a local call without a player)
+---@field resource string the resource that waits for the reply
+---@field replyTo? string its reply event, cbb:r:<resource> (network origins)
+---@field localReply? function|table set for a call from this machine (lua/localcalls.lua): the reply goes to it,
+---`localReply(true, ...values)` or `localReply(false, code, message)`, instead of over the network
 
 ---@class Responder
 ---@field serving PendingRequests requests whose handler runs now; settled by the first answer or the deadline
@@ -30,16 +39,44 @@ function Responder.new(engine)
   }, Responder)
 end
 
----Serves one request frame: `count` arguments `a[first ...]`, from `player` (0 on a client) in `resource`.
-function Responder:handle(player, resource, id, name, a, first, count)
-  local callback = self.engine.handlers[name]
-  if not callback then return self:refuse(player, resource, id, name, 'NOT_FOUND') end
-  local code, detail = self.checks:run(player, callback, a, first, count, self.transport.now())
-  if code then return self:refuse(player, resource, id, name, code, detail) end
-  self:run(player, resource, id, callback, a, first, count)
+---A network origin: `player` (0 on a client) in `resource`, answered on the resource's reply event.
+---@param player integer
+---@param resource string
+---@return Origin
+function Responder.origin(player, resource)
+  return { player = player, resource = resource, replyTo = protocol.replyEvent(resource) }
 end
 
-function Responder:refuse(player, resource, id, name, code, detail)
+---Serves one request frame: `count` arguments `a[first ...]`, from `origin`.
+---@param origin Origin
+function Responder:handle(origin, id, name, a, first, count)
+  local callback = self.engine.handlers[name]
+  if not callback then return self:refuse(origin, id, name, 'NOT_FOUND') end
+  local code, detail = self.checks:run(origin.player, callback, a, first, count, self.transport.now())
+  if code then return self:refuse(origin, id, name, code, detail) end
+  self:run(origin, id, callback, a, first, count)
+end
+
+---Hands `localReply(...)` its outcome; a caller that cannot take it (its resource stopped meanwhile) is logged.
+local function replyLocally(self, origin, ...)
+  local ok, err = pcall(origin.localReply, ...)
+  if not ok then self.transport.log('error', 'a local caller of a callback could not take its reply: ' .. tostring(err)) end
+end
+
+---The one way a reply leaves: over the network in the next batch, or to a local caller's function.
+---@param origin Origin
+function Responder:sendReply(origin, id, values, first, count, latent)
+  if origin.localReply then return replyLocally(self, origin, true, unpack(values, first, first + count - 1)) end
+  self.outbox:reply(origin.replyTo, origin.player, id, values, first, count, latent)
+end
+
+---@param origin Origin
+function Responder:sendError(origin, id, code, message)
+  if origin.localReply then return replyLocally(self, origin, false, code, message) end
+  self.outbox:error(origin.replyTo, origin.player, id, code, message)
+end
+
+function Responder:refuse(origin, id, name, code, detail)
   -- Unknown names are counted together: a table keyed by names a client makes up would grow without bound.
   if code == 'NOT_FOUND' then
     local counters = self.metrics.counters
@@ -49,7 +86,7 @@ function Responder:refuse(player, resource, id, name, code, detail)
   end
   local message = errors.message(code, name)
   if detail then message = message .. ': ' .. detail end
-  self.outbox:error(protocol.replyEvent(resource), player, id, code, message)
+  self:sendError(origin, id, code, message)
 end
 
 ---Ends a serving entry: the reply (or HANDLER_ERROR) goes out unless the caller cannot use it.
@@ -59,20 +96,23 @@ local function served(entry, ok, a, b, c)
   self.checks:finish(entry.player)
   local code = not ok and a or nil
   self.metrics:finished('handler', entry.name, self.transport.now() - entry.startedAt, code)
-  -- A dropped player or a stopping resource gets nothing.
-  if code == 'PLAYER_DROPPED' or code == 'RESOURCE_STOPPED' then return end
+  -- A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and ends the
+  -- call itself. A local caller addressed the bridge and cannot tell who serves it, so it hears of the stop here.
+  if code == 'PLAYER_DROPPED' or (code == 'RESOURCE_STOPPED' and not entry.origin.localReply) then return end
   if ok then
-    self.outbox:reply(entry.replyTo, entry.player, entry.requestId, a, b, c, entry.latent)
+    self:sendReply(entry.origin, entry.requestId, a, b, c, entry.latent)
   else
     -- Past the callback's own timeout the caller hears TIMEOUT now: its own deadline may be longer, and no answer
     -- can come any more.
-    local sent = code == 'TIMEOUT' and 'TIMEOUT' or 'HANDLER_ERROR'
-    self.outbox:error(entry.replyTo, entry.player, entry.requestId, sent, errors.message(sent, entry.name))
+    local sent = (code == 'TIMEOUT' or code == 'RESOURCE_STOPPED') and code or 'HANDLER_ERROR'
+    self:sendError(entry.origin, entry.requestId, sent, errors.message(sent, entry.name))
   end
 end
 
 ---Runs the handler once, protected, in its own thread; its first answer wins and is the only reply.
-function Responder:run(player, resource, requestId, callback, a, first, count)
+---@param origin Origin
+function Responder:run(origin, requestId, callback, a, first, count)
+  local player = origin.player
   local now = self.transport.now()
   local sid = self.nextId
   self.nextId = sid + 1
@@ -82,7 +122,7 @@ function Responder:run(player, resource, requestId, callback, a, first, count)
   serving:add({
     id = sid, name = name, player = player, resource = self.transport.resource, startedAt = now,
     deadline = now + (callback.options.timeout or self.config.timeout), done = served,
-    responder = self, replyTo = protocol.replyEvent(resource), requestId = requestId, latent = callback.options.latent ~= false,
+    responder = self, origin = origin, requestId = requestId, latent = callback.options.latent ~= false,
   })
 
   local function fail(err)

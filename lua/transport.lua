@@ -13,6 +13,7 @@ local LATENT_BPS = 256 * 1024
 ---@field send fun(event: string, target: integer, buf: table, n: integer, latent: boolean)
 ---@field onNet fun(event: string, handler: fun(from: integer, ...), spoofed?: fun())
 ---@field onLocal fun(event: string, handler: fun(invoker: string|nil, ...))
+---@field emitLocal fun(event: string, ...) raises a local event on this machine
 ---@field thread fun(fn: function)
 ---@field threadNow fun(fn: function)
 ---@field wait fun(ms: integer)
@@ -74,6 +75,11 @@ return function()
     AddEventHandler(event, function(...)
       handler(GetInvokingResource(), ...)
     end)
+  end
+
+  ---Nils between arguments travel; a trailing nil may not, so callers send counts with their values.
+  function t.emitLocal(event, ...)
+    TriggerEvent(event, ...)
   end
 
   function t.onPlayerDropped(fn)
