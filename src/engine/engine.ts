@@ -130,6 +130,11 @@ export class CallbackEngine {
    */
   callLocal(player: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
     if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
+    if (args.length > MAX_ARGS) {
+      // Every engine's listener refuses more as malformed: the call could only time out.
+      const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
+      return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
+    }
     const id = this.newId();
     const me = this.transport.resource;
     const address = this.handlers.has(name) ? me : (this.coordinator.localAddress?.(name) ?? BRIDGE_RESOURCE);

@@ -109,12 +109,14 @@ export class Responder {
         this.checks.end(from);
         const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
         this.metrics.finished('handler', frame.name, this.transport.now() - startedAt, code);
-        // A dropped player or a stopping resource gets nothing.
-        if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
+        // A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and
+        // ends the call itself. A local caller addressed the bridge and cannot tell who serves it, so it hears of the
+        // stop here (otherwise it would wait out its whole deadline).
+        if (code === 'PLAYER_DROPPED' || (code === 'RESOURCE_STOPPED' && !origin.local)) return;
         if (outcome.ok) this.sendReply(origin, frame.id, outcome.values, callback.options.latent !== false);
         // Past the callback's own timeout the caller hears TIMEOUT now: it may have no deadline of its own that
         // short, and no answer can come any more (contract §6: nothing waits for a timeout that cannot come).
-        else if (code === 'TIMEOUT') this.sendError(origin, frame.id, 'TIMEOUT', defaultMessage('TIMEOUT', frame.name));
+        else if (code === 'TIMEOUT' || code === 'RESOURCE_STOPPED') this.sendError(origin, frame.id, code, defaultMessage(code, frame.name));
         else this.sendError(origin, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
       },
     });

@@ -56,4 +56,29 @@ describe('calls between resources on one machine (callLocal, cbb:local)', () => 
       [false, 'RATE_LIMITED'],
     ]);
   });
+
+  it('ends at once with RESOURCE_STOPPED when the serving resource stops (the caller cannot tell who serves it)', async () => {
+    const w = await world(emu(), { shop: {}, caller: {} });
+    w.server('shop').register('never', () => new Promise(() => {}));
+    await emu().advance(100);
+    let ended: unknown;
+    void callLocal(w.server('caller'), 0, 'never').then((r) => (ended = r));
+    await emu().advance(50);
+    expect(emu().restart('shop')).toBe(true);
+    await emu().advance(50);
+    expect(ended).toEqual([false, 'RESOURCE_STOPPED']);
+  });
+
+  it('refuses more than 255 arguments at once with INVALID_ARGUMENTS (a listener would drop the call as malformed)', async () => {
+    const w = await world(emu(), { shop: {}, caller: {} });
+    w.server('shop').register('count', (_source: number, ...args: unknown[]) => args.length);
+    await emu().advance(100);
+    const many = callLocal(w.server('caller'), 0, 'count', ...new Array(256).fill(1));
+    const most = callLocal(w.server('caller'), 0, 'count', ...new Array(255).fill(1));
+    await emu().advance(50);
+    expect([await many, await most]).toEqual([
+      [false, 'INVALID_ARGUMENTS'],
+      [true, [255]],
+    ]);
+  });
 });
