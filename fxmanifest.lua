@@ -34,6 +34,7 @@ files {
   'lua/api.lua',
   'lua/queue.lua',
   'dist/callbacks.js',
+  'adapters/esx/import.lua',
   'adapters/utils/import.lua',
   'adapters/qbcore/import.lua',
   'adapters/ox/import.lua',
@@ -44,3 +45,4 @@ files {
 callback_bridge_adapter 'qbcore'
 callback_bridge_adapter 'ox'
 callback_bridge_adapter 'utils'
+callback_bridge_adapter 'esx'
