@@ -89,23 +89,26 @@ return function(_, engine)
   -- QBCore's wire matches replies by name (per player on the server, §3.2), so this resource sends the calls of one
   -- key one at a time: each gets its own reply. They gain the engine's timeout; a reply later than it may then settle
   -- the next call of that key (the wire cannot say which call it answers).
+  -- lanes[key] exists while a call of that key is in flight, and holds the calls waiting behind it.
   local lanes = {}
+  local start
 
-  local function pump(key)
-    local lane = lanes[key]
-    local job = lane and lane[1]
-    if not job then
-      lanes[key] = nil
-      return
-    end
+  local function nextInLane(key)
+    local job = table.remove(lanes[key], 1)
+    if job then return start(key, job) end
+    lanes[key] = nil
+  end
+
+  start = function(key, job)
     local over = false
     local function finish(ok, a, b, c)
       if over then return end
       over = true
-      table.remove(lane, 1)
+      -- The next call goes out on the next tick: a reply arrives inside QBCore's reply handler, which clears its
+      -- entry for the name after calling us, so an entry made now would be lost (§3.2).
+      Citizen.SetTimeout(0, function() nextInLane(key) end)
       local fine, err = pcall(job.done, ok, a, b, c)
       if not fine then transport.log('error', tostring(err)) end
-      pump(key)
     end
     Citizen.SetTimeout(job.timeout, function()
       finish(false, 'TIMEOUT', ("callback '%s' timed out (through %s)"):format(job.name, QB))
@@ -114,15 +117,17 @@ return function(_, engine)
     if not sent then finish(false, 'HANDLER_ERROR', tostring(err)) end
   end
 
-  ---Queues `send(reply)` (a call of the original with `reply` as its cb) on `key`'s lane; `done` as engine:call's.
+  ---Sends `send(reply)` (a call of the original with `reply` as its cb) when `key`'s lane is free; `done` as
+  ---engine:call's.
   local function viaOriginal(key, name, options, send, done)
+    local job = { name = name, send = send, done = done, timeout = options.timeout or engine.config.timeout }
     local lane = lanes[key]
-    if not lane then
-      lane = {}
-      lanes[key] = lane
+    if lane then
+      lane[#lane + 1] = job
+      return
     end
-    lane[#lane + 1] = { name = name, send = send, done = done, timeout = options.timeout or engine.config.timeout }
-    if #lane == 1 then pump(key) end
+    lanes[key] = {}
+    start(key, job)
   end
 
   local function frameworkRuns() return GetResourceState(QB) == 'started' end
