@@ -35,8 +35,9 @@ end
 
 ---@param CallbackBridge table
 ---@param engine CallbackEngine
-return function(CallbackBridge, engine)
-  local wire = loadWire()(engine)
+---@param use fun(name: string): any loads lua/<name>.lua of the twin
+return function(CallbackBridge, engine, use)
+  local wire = loadWire()(engine, use('errors'))
   wire.fallBack()
 
   local lib = rawget(_G, 'lib')

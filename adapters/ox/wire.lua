@@ -23,8 +23,9 @@ local pack, unpack, type, tostring, random = table.pack, table.unpack, type, tos
 ---@field available fun(): boolean
 
 ---@param engine CallbackEngine
+---@param errors table lua/errors.lua of the twin (the engine's messages)
 ---@return OxWire
-return function(engine)
+return function(engine, errors)
   local transport = engine.transport
   local isServer = transport.side == 'server'
   local me = transport.resource
@@ -34,6 +35,35 @@ return function(engine)
   ---Sends a net event to `target` (server) or to the server (client).
   local function send(event, target, ...)
     if isServer then TriggerClientEvent(event, target, ...) else TriggerServerEvent(event, ...) end
+  end
+
+  -- A client shares the engine's event budget (config sendRate/sendBurst): the ox wire costs one event per request
+  -- and per reply, so a script firing 100 calls at an unmigrated handler would otherwise send 200 events in one frame,
+  -- at FiveM's netEvent burst (ref citizenfx-runtime §3: dropped beyond it, kicked beyond netEventFlood).
+  local events = not isServer and engine.outbox.events or nil
+  local backlog, head, pumping = {}, 1, false
+
+  ---Runs `fn` (which sends `cost` events) now if the budget allows and nothing waits before it, else in order later.
+  local function paced(cost, fn)
+    if not events then return fn() end
+    cost = math.min(cost, events.limits.burst)
+    if head > #backlog and events:take(0, transport.now(), cost) then return fn() end
+    backlog[#backlog + 1] = { cost, fn }
+    if pumping then return end
+    pumping = true
+    transport.thread(function()
+      while head <= #backlog do
+        transport.wait(0)
+        local now = transport.now()
+        while head <= #backlog and events:take(0, now, backlog[head][1]) do
+          local job = backlog[head]
+          backlog[head] = nil
+          head = head + 1
+          job[2]()
+        end
+      end
+      backlog, head, pumping = {}, 1, false
+    end)
   end
 
   local wire = {}
@@ -62,7 +92,7 @@ return function(engine)
   end
 
   local function failure(code, name, message)
-    return false, code, message or ("callback '%s': %s"):format(name, code)
+    return false, code, message or errors.message(code, name)
   end
 
   local function listen()
@@ -75,7 +105,7 @@ return function(engine)
       elseif isServer and entry.player ~= from then
         counters.forgedReplies = counters.forgedReplies + 1
       elseif (...) == CB_INVALID then
-        settle(key, false, 'NOT_FOUND', ("callback '%s' does not exist"):format(entry.name))
+        settle(key, failure('NOT_FOUND', entry.name))
       else
         local values = pack(...)
         settle(key, true, values, 1, values.n)
@@ -110,8 +140,11 @@ return function(engine)
     end
     engine.metrics:started('caller', name)
     pending[key] = { name = name, player = player, startedAt = transport.now(), done = done }
-    send(VALIDATE, player, name, me, key)
-    send(PREFIX .. name, player, me, key, unpack(args, 1, args.n))
+    paced(2, function()
+      if not pending[key] then return end -- ended while it waited for the budget
+      send(VALIDATE, player, name, me, key)
+      send(PREFIX .. name, player, me, key, unpack(args, 1, args.n))
+    end)
     Citizen.SetTimeout(math.max(0, math.floor(timeout)), function()
       settle(key, false, 'TIMEOUT', ("callback event '%s' timed out"):format(key))
     end)
@@ -153,12 +186,13 @@ return function(engine)
       local reply = PREFIX .. resource
       engine:callLocal(from, name, pack(...), options, function(ok, a, b, c)
         if ok then
-          send(reply, from, key, unpack(a, b, b + c - 1))
+          local values = pack(unpack(a, b, b + c - 1))
+          paced(1, function() send(reply, from, key, unpack(values, 1, values.n)) end)
         elseif a == 'NOT_FOUND' then
-          send(reply, from, key, CB_INVALID)
+          paced(1, function() send(reply, from, key, CB_INVALID) end)
         elseif a ~= 'PLAYER_DROPPED' and a ~= 'RESOURCE_STOPPED' then
           -- ox replies (key) alone after a handler error (§1.7): the caller gets nil; the reason is in our console.
-          send(reply, from, key)
+          paced(1, function() send(reply, from, key) end)
         end
       end)
     end, spoofed)
