@@ -37,6 +37,7 @@ files {
   'adapters/esx/import.lua',
   'adapters/utils/import.lua',
   'adapters/qbcore/import.lua',
+  'adapters/qbcore/lanes.lua',
   'adapters/ox/import.lua',
   'adapters/ox/wire.lua',
 }

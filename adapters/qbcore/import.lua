@@ -23,7 +23,7 @@
 -- engine first and the original on NOT_FOUND. The other way round, the bridge registers every name it serves in
 -- QBCore's registry (adapters/qbcore/relays.ts), which includes the callbacks registered here.
 
-local QB = 'qb-core'
+local QB, BRIDGE = 'qb-core', 'callback_bridge'
 local pack, unpack, type, select, tostring, tonumber = table.pack, table.unpack, type, select, tostring, tonumber
 
 ---The functions aliased on each side (QBCore.Functions keys, and the direct export names).
@@ -33,7 +33,8 @@ local NAMES = {
 }
 
 ---@param engine CallbackEngine
-return function(_, engine)
+---@param use fun(name: string): any loads a module of the engine (lua/<name>.lua)
+return function(_, engine, use)
   local transport = engine.transport
   local side = transport.side
 
@@ -85,49 +86,12 @@ return function(_, engine)
     return Citizen.Await(p)[1]
   end
 
-  -- ---- the original QBCore functions, for names only QBCore's registry knows --------------------------------------
-  -- QBCore's wire matches replies by name (per player on the server, §3.2), so this resource sends the calls of one
-  -- key one at a time: each gets its own reply. They gain the engine's timeout; a reply later than it may then settle
-  -- the next call of that key (the wire cannot say which call it answers).
-  -- lanes[key] exists while a call of that key is in flight, and holds the calls waiting behind it.
-  local lanes = {}
-  local start
-
-  local function nextInLane(key)
-    local job = table.remove(lanes[key], 1)
-    if job then return start(key, job) end
-    lanes[key] = nil
-  end
-
-  start = function(key, job)
-    local over = false
-    local function finish(ok, a, b, c)
-      if over then return end
-      over = true
-      -- The next call goes out on the next tick: a reply arrives inside QBCore's reply handler, which clears its
-      -- entry for the name after calling us, so an entry made now would be lost (§3.2).
-      Citizen.SetTimeout(0, function() nextInLane(key) end)
-      local fine, err = pcall(job.done, ok, a, b, c)
-      if not fine then transport.log('error', tostring(err)) end
-    end
-    Citizen.SetTimeout(job.timeout, function()
-      finish(false, 'TIMEOUT', ("callback '%s' timed out (through %s)"):format(job.name, QB))
-    end)
-    local sent, err = pcall(job.send, function(...) finish(true, pack(...), 1, select('#', ...)) end)
-    if not sent then finish(false, 'HANDLER_ERROR', tostring(err)) end
-  end
-
-  ---Sends `send(reply)` (a call of the original with `reply` as its cb) when `key`'s lane is free; `done` as
-  ---engine:call's.
-  local function viaOriginal(key, name, options, send, done)
-    local job = { name = name, send = send, done = done, timeout = options.timeout or engine.config.timeout }
-    local lane = lanes[key]
-    if lane then
-      lane[#lane + 1] = job
-      return
-    end
-    lanes[key] = {}
-    start(key, job)
+  -- ---- the original QBCore functions, for names only QBCore's registry knows (lanes.lua) ----------------------------
+  local viaOriginal
+  do
+    local path = 'adapters/qbcore/lanes.lua'
+    local chunk = assert(load(assert(LoadResourceFile(BRIDGE, path), 'cannot read ' .. path), '@@' .. BRIDGE .. '/' .. path, 't'))
+    viaOriginal = chunk(use('errors'))(transport, engine.config)
   end
 
   local function frameworkRuns() return GetResourceState(QB) == 'started' end
@@ -137,7 +101,7 @@ return function(_, engine)
   local function network(player, name, options, args, cb, original, key, send)
     local known = engine.coordinator.ownerOnOtherSide(name, player) ~= nil
     if original and not known and frameworkRuns() then
-      return run(cb, function(done) viaOriginal(key, name, options, send, done) end)
+      return run(cb, function(done) viaOriginal(key, side == 'server' and player or nil, name, options, send, done) end)
     end
     return run(cb, function(done) engine:call(player, name, args, options, done) end)
   end
@@ -147,7 +111,7 @@ return function(_, engine)
     return run(cb, function(done)
       local function fallback(ok, a, b, c)
         if not ok and a == 'NOT_FOUND' and original and frameworkRuns() then
-          return viaOriginal({}, name, options, send, done)
+          return viaOriginal({}, nil, name, options, send, done)
         end
         done(ok, a, b, c)
       end

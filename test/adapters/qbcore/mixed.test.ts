@@ -105,4 +105,35 @@ end)`,
     expect(s.client('old')).toEqual({ fromNew: ['new'] });
     expect(s.client('new')).toEqual({ fromOld: ['old'] });
   });
+
+  const WAITING = {
+    aliased: true,
+    server: onPlayer(`
+  QBCore.Functions.TriggerClientCallback('old:slowc', P, function(...) out('cb', ...) end, 5000, 'late')
+  CreateThread(function() out('aw', QBCore.Functions.TriggerClientCallback('old:slowc', P, 5000, 'late')) end)`),
+    client: `CreateThread(function() Wait(100) out('aw', QBCore.Functions.TriggerCallback('old:slow', 5000, 'late')) end)`,
+  };
+
+  it('calls through qb-core\'s wire end at once when qb-core stops (RESOURCE_STOPPED), on both sides', async () => {
+    await legacy(emu(), 'old', OLD);
+    await legacy(emu(), 'new', WAITING);
+    const s = await scene(emu(), ['callback_bridge', 'qb-core', 'old', 'new'], { settle: 800 });
+    expect([s.server('new'), s.client('new')]).toEqual([{}, {}]);
+    emu().stop('qb-core');
+    await emu().advance(100);
+    expect([s.server('new'), s.client('new')]).toEqual([{ aw: [null] }, { aw: [null] }]);
+    expect(logged(emu(), /\[client 1\] \[new\].*QBCore call failed \(RESOURCE_STOPPED\): callback 'old:slow'/).length).toBe(1);
+    expect(logged(emu(), /\[server\] \[new\].*QBCore call failed \(RESOURCE_STOPPED\): callback 'old:slowc'/).length).toBe(2);
+  });
+
+  it('server calls through qb-core\'s wire end at once when their player drops (PLAYER_DROPPED)', async () => {
+    await legacy(emu(), 'old', OLD);
+    await legacy(emu(), 'new', WAITING);
+    const s = await scene(emu(), ['callback_bridge', 'qb-core', 'old', 'new'], { settle: 800 });
+    expect(s.server('new')).toEqual({});
+    emu().drop(s.player.netId, 'bye');
+    await emu().advance(100);
+    expect(s.server('new')).toEqual({ aw: [null] });
+    expect(logged(emu(), /\[server\] \[new\].*QBCore call failed \(PLAYER_DROPPED\): callback 'old:slowc'/).length).toBe(2);
+  });
 });
