@@ -34,6 +34,7 @@ files {
   'lua/api.lua',
   'lua/queue.lua',
   'dist/callbacks.js',
+  'adapters/community_bridge/import.lua',
   'adapters/esx/import.lua',
   'adapters/utils/import.lua',
   'adapters/qbcore/import.lua',
@@ -47,3 +48,4 @@ callback_bridge_adapter 'qbcore'
 callback_bridge_adapter 'ox'
 callback_bridge_adapter 'utils'
 callback_bridge_adapter 'esx'
+callback_bridge_adapter 'community_bridge'
