@@ -35,6 +35,7 @@ files {
   'lua/queue.lua',
   'dist/callbacks.js',
   'adapters/community_bridge/import.lua',
+  'adapters/koja/import.lua',
   'adapters/esx/import.lua',
   'adapters/utils/import.lua',
   'adapters/qbcore/import.lua',
@@ -49,3 +50,4 @@ callback_bridge_adapter 'ox'
 callback_bridge_adapter 'utils'
 callback_bridge_adapter 'esx'
 callback_bridge_adapter 'community_bridge'
+callback_bridge_adapter 'koja'

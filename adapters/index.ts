@@ -3,6 +3,7 @@ import type { Adapter } from './types.ts';
 import { esx } from './esx/index.ts';
 import { utilsAdapter } from './utils/index.ts';
 import { communityBridgeAdapter } from './community_bridge/index.ts';
+import { kojaAdapter } from './koja/index.ts';
 import { qbcoreAdapter } from './qbcore/index.ts';
 import { oxAdapter } from './ox/index.ts';
 
@@ -10,6 +11,7 @@ export const adapters: Adapter[] = [
   esx,
   utilsAdapter,
   communityBridgeAdapter,
+  kojaAdapter,
   qbcoreAdapter,
   oxAdapter,
 ];
