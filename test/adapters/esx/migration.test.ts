@@ -69,7 +69,7 @@ describe('mixed migration while es_extended runs', () => {
   it("unmigrated callers' requests to aliased handlers get the engine's checks (rate limit per player)", async () => {
     await legacy(emu(), 'newShop', {
       aliased: true,
-      server: `ESX.RegisterServerCallback('new:hot', function(source, cb) cb('ok') end)
+      server: `ESX.RegisterServerCallback('new:hot', function(source, cb) cb('ok') end)`,
     });
     await legacy(emu(), 'oldBuyer', {
       client: `CreateThread(function()
