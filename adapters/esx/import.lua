@@ -45,27 +45,51 @@ return function(CallbackBridge, engine)
     error(('ESX.%s: the callback name must be a non-empty string'):format(api), 3)
   end
 
+  ---Calls waiting on ESX (below): ended at once when their player drops or es_extended stops (contract §6), since
+  ---ESX itself never ends them (ref §2.2). Listeners are added at the first such call.
+  local throughEsx, listening = {}, false
+  local function endWhere(test, code, message)
+    for entry in pairs(throughEsx) do
+      if test(entry) then entry.once(false, code, message) end
+    end
+  end
+  local function listen()
+    listening = true
+    transport.onPlayerDropped(function(player)
+      endWhere(function(e) return e.player == player end, 'PLAYER_DROPPED', ('player %d dropped'):format(player))
+    end)
+    transport.onResourceStop(function(resource)
+      if resource ~= ESX_RESOURCE then return end
+      endWhere(function() return true end, 'RESOURCE_STOPPED', 'es_extended stopped')
+    end)
+  end
+
   ---Through ESX's own function (mixed migration): a handler only ESX's registry knows. ESX has no working timeout
   ---(ref §2.2), so this call gets ours; a late reply after it is ignored. `done` as the engine's.
   local function viaEsx(orig, player, name, options, args, done)
-    local finished = false
-    local function once(ok, a, b, c)
-      if finished then return end
-      finished = true
+    if isServer and not transport.connected(player) then
+      return done(false, 'PLAYER_DROPPED', ("callback '%s': player %s is not connected"):format(name, tostring(player)))
+    end
+    if not listening then listen() end
+    local entry = { player = player }
+    function entry.once(ok, a, b, c)
+      if not throughEsx[entry] then return end
+      throughEsx[entry] = nil
       done(ok, a, b, c)
     end
+    throughEsx[entry] = true
     local timeout = options.timeout or engine.config.timeout
     Citizen.SetTimeout(timeout, function()
-      once(false, 'TIMEOUT', ("callback '%s': no answer through es_extended within %d ms (is it registered there?)"):format(name, timeout))
+      entry.once(false, 'TIMEOUT', ("callback '%s': no answer through es_extended within %d ms (is it registered there?)"):format(name, timeout))
     end)
     local function cb(...)
       local values = pack(...)
-      once(true, values, 1, values.n)
+      entry.once(true, values, 1, values.n)
     end
     local ok, err
     if isServer then ok, err = pcall(orig, player, name, cb, unpack(args, 1, args.n))
     else ok, err = pcall(orig, name, cb, unpack(args, 1, args.n)) end
-    if not ok then once(false, 'HANDLER_ERROR', 'es_extended refused the call: ' .. tostring(err)) end
+    if not ok then entry.once(false, 'HANDLER_ERROR', 'es_extended refused the call: ' .. tostring(err)) end
   end
 
   ---One call: through the engine when the bridge's directory knows who serves `name` (or ESX is not there to ask),

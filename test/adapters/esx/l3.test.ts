@@ -122,14 +122,25 @@ describe('L3: the stand-in object', () => {
     expect(logged(emu(), /TriggerServerCallback\('boom'\) from buyer failed, cb not called/)).toHaveLength(1);
   });
 
-  it('a handler error reaches the caller as HANDLER_ERROR', async () => {
-    await legacy(emu(), 'shop', { get: 'export', server: `ESX.RegisterServerCallback('boom', function(source, cb) error('kaput') end)` });
+  it('a handler error reaches the caller as HANDLER_ERROR; one raised after waiting as TIMEOUT (printed)', async () => {
+    await legacy(emu(), 'shop', {
+      get: 'export',
+      server: `ESX.RegisterServerCallback('boom', function(source, cb) error('kaput') end)
+        ESX.RegisterServerCallback('lateBoom', function(source, cb) Wait(50) error('late') end)`,
+    });
     await legacy(emu(), 'buyer', {
       get: 'export',
-      client: `CreateThread(function() Wait(300) out('await', pcall(ESX.AwaitServerCallback, 'boom')) end)`,
+      client: `CreateThread(function() Wait(300)
+        out('await', pcall(ESX.AwaitServerCallback, 'boom'))
+        out('late', pcall(ESX.AwaitServerCallback, 'lateBoom'))
+      end)`,
     });
-    const s = await scene(emu(), ['callback_bridge', 'shop', 'buyer'], { esx: false, convars: STANDIN, settle: 800 });
+    const s = await scene(emu(), ['callback_bridge', 'shop', 'buyer'], {
+      esx: false, convars: { ...STANDIN, 'callback_bridge:timeout': '1000' }, settle: 1800,
+    });
     expect(s.client('buyer').await).toEqual([false, expect.stringMatching(/'boom'\) failed: HANDLER_ERROR/)]);
+    expect(s.client('buyer').late).toEqual([false, expect.stringMatching(/'lateBoom'\) failed: TIMEOUT/)]);
+    expect(logged(emu(), /ESX callback 'lateBoom' \(shop\) failed after waiting/)).toHaveLength(1);
   });
 });
 

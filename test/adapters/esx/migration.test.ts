@@ -84,6 +84,40 @@ describe('mixed migration while es_extended runs', () => {
   });
 });
 
+describe('calls waiting on ESX end at once when they cannot be answered', () => {
+  it('the player drops, or is not there: PLAYER_DROPPED at once (ESX would wait forever)', async () => {
+    await legacy(emu(), 'oldHud', { client: `ESX.RegisterClientCallback('old:silent', function(cb) end)` });
+    await legacy(emu(), 'boss', {
+      aliased: true,
+      server: `RegisterNetEvent('go', function()
+        local player = source
+        CreateThread(function() out('dropped', pcall(ESX.AwaitClientCallback, player, 'old:silent')) end)
+        ESX.TriggerClientCallback(99, 'old:silent', function(...) out('absent', ...) end)
+      end)`,
+      client: `CreateThread(function() Wait(300) TriggerServerEvent('go') end)`,
+    });
+    const s = await scene(emu(), ['callback_bridge', 'es_extended', 'oldHud', 'boss'], { settle: 600 });
+    expect(s.server('boss')).toEqual({});
+    emu().drop(s.player.netId, 'bye');
+    await emu().advance(50);
+    expect(s.server('boss').dropped).toEqual([false, expect.stringMatching(/AwaitClientCallback\('old:silent'\) in boss failed: PLAYER_DROPPED/)]);
+    expect(emu().output(/TriggerClientCallback\('old:silent'\) in boss failed, cb not called: PLAYER_DROPPED: .*player 99 is not connected/)).toHaveLength(1);
+  });
+
+  it('es_extended stops: RESOURCE_STOPPED at once', async () => {
+    await legacy(emu(), 'oldShop', { server: `ESX.RegisterServerCallback('old:silent', function(source, cb) end)` });
+    await legacy(emu(), 'buyer', {
+      aliased: true,
+      client: `CreateThread(function() Wait(300) out('await', pcall(ESX.AwaitServerCallback, 'old:silent')) end)`,
+    });
+    const s = await scene(emu(), ['callback_bridge', 'es_extended', 'oldShop', 'buyer'], { settle: 600 });
+    expect(s.client('buyer')).toEqual({});
+    emu().stop('es_extended');
+    await emu().advance(50);
+    expect(s.client('buyer').await).toEqual([false, expect.stringMatching(/'old:silent'\) in buyer failed: RESOURCE_STOPPED/)]);
+  });
+});
+
 describe('an aliased resource on a stand-in', () => {
   it('runs on its engine and reaches what legacy scripts registered on the stand-in, both ways', async () => {
     await legacy(emu(), 'oldShop', { get: 'export', server: `ESX.RegisterServerCallback('old', function(source, cb, x) cb(x, 'old') end)` });
