@@ -3,7 +3,7 @@
 -- through its framework's own registry), and so do server-local triggers. Not the hot path: each call is one local
 -- event carrying a reply function (one cross-resource hop each way).
 --   cbb:local:<resource>   (player, name, argc, ...args, reply)
---   reply(true, ...values) | reply(false, code, message)
+--   reply(true, count, ...values) | reply(false, code, message)
 -- A call for a name this engine does not serve is passed on to the resource the coordinator's ownership record names
 -- (only the bridge's coordinator knows one); otherwise it is served here, so the caller hears NOT_FOUND.
 -- Server code is trusted: any resource on this machine may raise the event, naming any player; the handler's checks
@@ -69,7 +69,12 @@ end
 
 ---Settles request `id` of `pending` with a local reply `(ok, ...)`, read as src/engine/local-calls.ts reads it.
 local function settleReply(pending, id, name, ok, ...)
-  if ok == true then return pending:settle(id, true, pack(...), 1, select('#', ...)) end
+  if ok == true then
+    -- reply(true, count, ...values): the count keeps trailing nils a function-reference call would drop.
+    local n = ...
+    if math.type(n) ~= 'integer' or n < 0 then return pending:settle(id, true, pack(...), 1, select('#', ...)) end
+    return pending:settle(id, true, pack(select(2, ...)), 1, math.min(n, MAX_ARGS))
+  end
   local code, message = ...
   -- A replier that is not an engine may answer anything: an unknown code is the handler's failure.
   if not errors.isCode(code) then code = 'HANDLER_ERROR' end

@@ -16,7 +16,7 @@ local pack, unpack, select, traceback, pcall = table.pack, table.unpack, select,
 ---@field resource string the resource that waits for the reply
 ---@field replyTo? string its reply event, cbb:r:<resource> (network origins)
 ---@field localReply? function|table set for a call from this machine (lua/localcalls.lua): the reply goes to it,
----`localReply(true, ...values)` or `localReply(false, code, message)`, instead of over the network
+---`localReply(true, count, ...values)` or `localReply(false, code, message)`, instead of over the network
 
 ---@class Responder
 ---@field serving PendingRequests requests whose handler runs now; settled by the first answer or the deadline
@@ -66,7 +66,8 @@ end
 ---The one way a reply leaves: over the network in the next batch, or to a local caller's function.
 ---@param origin Origin
 function Responder:sendReply(origin, id, values, first, count, latent)
-  if origin.localReply then return replyLocally(self, origin, true, unpack(values, first, first + count - 1)) end
+  -- The count travels first: a trailing nil would not survive a function-reference call (ref §2.4).
+  if origin.localReply then return replyLocally(self, origin, true, count, unpack(values, first, first + count - 1)) end
   self.outbox:reply(origin.replyTo, origin.player, id, values, first, count, latent)
 end
 

@@ -5,7 +5,8 @@
  * carrying a reply function (one cross-resource hop each way).
  *
  *   cbb:local:<resource>   (player, name, argc, ...args, reply)
- *   reply(true, ...values) | reply(false, code, message)
+ *   reply(true, count, ...values) | reply(false, code, message)
+ *   (the count keeps trailing nils, which a function-reference call into Lua would drop, ref §2.4)
  *
  * The bridge passes on a call for a name it does not serve itself to the engine its ownership record names.
  */
@@ -20,6 +21,8 @@ import type { Transport } from './transport.ts';
 export const localEvent = (resource: string) => `cbb:local:${resource}`;
 
 export type LocalReply = (ok: boolean, ...rest: unknown[]) => unknown;
+
+const MAX_VALUES = MAX_ARGS;
 
 interface LocalCall {
   player: number;
@@ -46,7 +49,10 @@ export function localCallArgs(player: number, name: string, args: unknown[], rep
 
 /** Turns a local reply back into an outcome's parts: [ok, values] or [false, code, message]. */
 export function readLocalReply(ok: unknown, rest: unknown[]): { ok: true; values: unknown[] } | { ok: false; code: string; message: string } {
-  if (ok === true) return { ok: true, values: rest };
+  if (ok === true) {
+    const n = typeof rest[0] === 'number' && Number.isInteger(rest[0]) && rest[0] >= 0 ? Math.min(rest[0], MAX_VALUES) : rest.length;
+    return { ok: true, values: Array.from({ length: n }, (_, i) => rest[1 + i] ?? null) };
+  }
   const code = isCallbackErrorCode(rest[0]) ? rest[0] : 'HANDLER_ERROR';
   return { ok: false, code, message: typeof rest[1] === 'string' ? rest[1] : '' };
 }

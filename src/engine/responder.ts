@@ -17,7 +17,7 @@ export interface Origin {
   player: number;
   resource: string;
   /**
-   * Set for a call from this same machine (`callLocal`): the reply goes to this function, `reply(true, ...values)` or
+   * Set for a call from this same machine (`callLocal`): the reply goes to this function, `reply(true, count, ...values)` or
    * `reply(false, code, message)`, instead of over the network.
    */
   local?: (ok: boolean, ...rest: unknown[]) => unknown;
@@ -74,7 +74,8 @@ export class Responder {
 
   /** The one way a reply leaves: over the network in the next batch, or to a local caller's function. */
   private sendReply(origin: Origin, id: number, values: unknown[], latent: boolean): void {
-    if (origin.local) this.callLocal(origin, [true, ...values]);
+    // The count travels first: a trailing nil would not survive a function-reference call into Lua (ref §2.4).
+    if (origin.local) this.callLocal(origin, [true, values.length, ...values]);
     else this.outbox.reply(replyEvent(origin.resource), origin.player, id, values, latent);
   }
 

@@ -132,8 +132,8 @@ describe('Lua engine:callLocal to a Lua handler in another resource', () => {
     });
   });
 
-  it('a trailing nil of a reply does not survive the hop back to a Lua caller in another resource', async () => {
-    // FiveM unpacks a function reference's arguments by length, and reply(true, ...values) carries no count.
+  it('a trailing nil of a reply survives the hop back to a Lua caller in another resource', async () => {
+    // FiveM unpacks a function reference's arguments by length: reply(true, count, ...values) carries the count.
     await addBridge(emu());
     await luaResource(emu(), 'shop', { server: `RegisterCallback('tail', function() return 'x', nil end)` });
     await luaResource(emu(), 'caller', {
@@ -143,7 +143,7 @@ describe('Lua engine:callLocal to a Lua handler in another resource', () => {
     startAll(emu(), 'callback_bridge', 'shop', 'caller');
     await emu().advance(300);
     await run(emu(), 'call other 0 tail', 'call own 0 ownTail');
-    expect(outs(emu().server, 'caller')).toEqual({ other: [true, 'x'], own: [true, 'y', null] });
+    expect(outs(emu().server, 'caller')).toEqual({ other: [true, 'x', null], own: [true, 'y', null] });
   });
 
   it('serves a handler of the calling engine itself without an event', async () => {
@@ -233,7 +233,7 @@ describe('cbb:local:<resource> raised by hand', () => {
     startAll(emu(), 'callback_bridge', 'shop', 'other');
     await emu().advance(300);
     await run(emu(), 'raise', 'counters');
-    expect(outs(emu().server, 'other')).toEqual({ direct: [true, 0, 2, null, 'b'] });
+    expect(outs(emu().server, 'other')).toEqual({ direct: [true, 4, 0, 2, null, 'b'] });
     expect(outs(emu().server, 'shop')).toEqual({ malformed: [3] });
     expect(scriptErrors(emu())).toEqual([]);
   });
