@@ -11,6 +11,7 @@
  * engine's ids and never collide.
  */
 import { splitName, type NameOrOptions } from '../../src/bridge/native-exports.ts';
+import type { CallbackOptions } from '../../src/engine/config.ts';
 import type { AdapterContext } from '../types.ts';
 import { listenNet, logFailure, safeCall, send } from './cfx.ts';
 import { QB_EVENTS, QB_RESOURCE, type QBFilters } from './protocol.ts';
@@ -23,10 +24,10 @@ type Fn = (...args: any[]) => unknown;
 function functionsFor(ctx: AdapterContext): Record<string, Fn> {
   const { engine } = ctx;
   const owner = () => GetInvokingResource() ?? engine.transport.resource;
-  const register = (name: unknown, fn: unknown) => {
+  const register = (name: unknown, fn: unknown, options?: unknown) => {
     if (typeof fn !== 'function') return void ctx.log('warn', `QBCore callback '${String(name)}': the handler is not a function`);
-    // The registering script owns the name: its handlers go when it stops.
-    engine.register(String(name), 'cb', fn as Fn, {}, owner());
+    // The registering script owns the name: its handlers go when it stops. Options (ours) may follow the handler.
+    engine.register(String(name), 'cb', fn as Fn, options && typeof options === 'object' ? (options as CallbackOptions) : {}, owner());
   };
   /** A network call with QBCore's optional cb: all values to cb (returns nothing), or without cb a Promise of the
    * FIRST value (a Lua caller in a thread waits for it), nil on failure; a failure is logged, cb is not called. */

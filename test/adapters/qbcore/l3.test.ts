@@ -132,6 +132,18 @@ end)`,
     noScriptErrors(emu());
   });
 
+  it('registration options may follow the handler (a rate limit here): over it, cb is not called and RATE_LIMITED is logged', async () => {
+    await legacy(emu(), 'shop', {
+      server: `QBCore.Functions.CreateCallback('shop:once', function(s, cb) cb('ok') end, { rateLimit = { rate = 0.001, burst = 1 } })`,
+    });
+    await legacy(emu(), 'buyer', {
+      client: `CreateThread(function() Wait(100) out('a', (QBCore.Functions.TriggerCallback('shop:once'))) out('b', (QBCore.Functions.TriggerCallback('shop:once'))) end)`,
+    });
+    const s = await scene(emu(), ['callback_bridge', 'shop', 'buyer'], { ...STANDIN, settle: 1000 });
+    expect(s.client('buyer')).toEqual({ a: ['ok'], b: [null] });
+    expect(logged(emu(), /QBCore call failed \(RATE_LIMITED\): callback 'shop:once'/).length).toBe(1);
+  });
+
   it('a stand-in registration belongs to the registering resource: it goes when that resource stops', async () => {
     await legacy(emu(), 'shop', { server: SERVER });
     await legacy(emu(), 'buyer', {

@@ -78,4 +78,19 @@ end)`,
     expect(s.client('new')).toEqual({ cb: ['c3'], await: ['c4'] });
     noScriptErrors(emu());
   });
+
+  it('a restart of qbx_core (the provider) gets the relays again, through a fresh export', async () => {
+    await legacy(emu(), 'shop', { aliased: true, get: '', server: `exports['qb-core']:CreateCallback('shop:r', function(s, cb) cb('ok') end)` });
+    await legacy(emu(), 'old', {
+      client: `RegisterCommand('ask', function() QBCore.Functions.TriggerCallback('shop:r', function(v) out('v', v) end) end)`,
+    });
+    const s = await scene(emu(), ['callback_bridge', 'qbx_core', 'shop'], { framework: 'qbx_core', settle: 300 });
+    emu().restart('qbx_core');
+    expect(emu().start('old')).toBe(true);
+    await emu().advance(500);
+    emu().executeCommand(s.player.machine, 'ask');
+    await emu().advance(500);
+    expect(s.client('old')).toEqual({ v: ['ok'] });
+    noScriptErrors(emu());
+  });
 });
