@@ -3,8 +3,8 @@
  * (ours) next to our ox_lib double (ox's behaviour), so each difference is shown on both.
  */
 import { describe, expect, it } from 'vitest';
-import { jsGlobals, jsServer, luaGlobal, resource, useEmulator } from '../../support/cfx.ts';
-import { addBridge, addOxDouble, luaResource, scene, seen } from './support.ts';
+import { jsGlobals, luaGlobal, useEmulator } from '../../support/cfx.ts';
+import { addBridge, addOxDouble, luaResource, plainResource, scene, seen } from './support.ts';
 
 const emu = useEmulator();
 
@@ -105,7 +105,7 @@ describe('players and resources going away (§6 cases 7, 9)', () => {
       end)`;
     await luaResource(emu(), 'buyer', 'alias', { client });
     await luaResource(emu(), 'oxbuyer', 'ox', { client });
-    await jsServer(emu(), 'kick', `globalThis.ask = () => emitNet('ask', -1);`);
+    await plainResource(emu(), 'kick', { server: ['server.js', `globalThis.ask = () => emitNet('ask', -1);`] });
     const [p] = await scene(emu(), ['shop', 'natshop', 'buyer', 'oxbuyer', 'kick']);
     jsGlobals(emu().server, 'kick').ask();
     await emu().advance(500);
@@ -154,14 +154,14 @@ describe('registrations and replies (§6 cases 6, 8, 11)', () => {
     await addOxDouble(emu());
     // An unmodified client handler, reached over the ox wire by both callers; a spy notes the keys it is sent.
     await luaResource(emu(), 'menu', 'ox', { client: `lib.callback.register('pick', function() Wait(500) return 'real' end)` });
-    await resource(emu(), 'spy', {
+    await plainResource(emu(), 'spy', {
       client: ['client.js', `globalThis.keys = {}; onNet('__ox_cb_pick', (caller, key) => { keys[caller] = key; });
         globalThis.forge = (caller, key) => emitNet('__ox_cb_' + caller, key, 'forged');`],
     });
     const server = `AddEventHandler('go', function(target) out('pick', lib.callback.await('pick', target)) end)`;
     await luaResource(emu(), 'boss', 'alias', { server });
     await luaResource(emu(), 'oxboss', 'ox', { server });
-    await jsServer(emu(), 'kick', `globalThis.go = (target) => emit('go', target);`);
+    await plainResource(emu(), 'kick', { server: ['server.js', `globalThis.go = (target) => emit('go', target);`] });
     const [victim, forger] = await scene(emu(), ['menu', 'spy', 'boss', 'oxboss', 'kick'], { players: 2 });
     jsGlobals(emu().server, 'kick').go(victim.netId);
     await emu().advance(100);

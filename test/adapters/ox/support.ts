@@ -52,6 +52,20 @@ export async function luaResource(emu: Emulator, name: string, flavour: Flavour,
   await emu.addInlineResource(name, files);
 }
 
+/** A resource with plain scripts (file name → code; `.lua` or `.js` picks the runtime), added but not started. */
+export async function plainResource(emu: Emulator, name: string, scripts: { server?: [string, string]; client?: [string, string] }): Promise<void> {
+  const files: Record<string, string> = {};
+  const lines: string[] = [];
+  for (const side of ['server', 'client'] as const) {
+    const script = scripts[side];
+    if (!script) continue;
+    lines.push(`${side}_script '${script[0]}'`);
+    files[script[0]] = script[1];
+  }
+  files['fxmanifest.lua'] = manifest(lines.join('\n'));
+  await emu.addInlineResource(name, files);
+}
+
 let bundles: Promise<{ client: string; server: string }> | undefined;
 
 /** The real package's callback modules as IIFE classic scripts (built once per test process). */
