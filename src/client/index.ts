@@ -6,13 +6,12 @@
 import { ANNOUNCE_PACE, DeltaBatcher } from '../bridge/delta-batcher.ts';
 import { Ownership } from '../bridge/ownership.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
-import { Directory, DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
+import { Directory, DIRECTORY_EVENTS, type DirectoryDelta } from '../engine/directory.ts';
 import { CallbackEngine } from '../engine/engine.ts';
 import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
-import { startAdapters } from '../bridge/adapter-context.ts';
+import { finishBridgeStart, installClaimExports, ownCoordinator } from '../bridge/bridge-start.ts';
 
-const VERSION = '0.1.0';
 const transport = cfxTransport();
 const clientNames = new Ownership();
 const serverNames = new Directory();
@@ -30,33 +29,14 @@ onNet(DIRECTORY_EVENTS.toClients, (delta: DirectoryDelta) => {
   if (typeof source === 'number' && Array.isArray(delta)) serverNames.apply(delta);
 });
 
-const coordinator: Coordinator = {
-  claim(name, owner, allowOverride, address) {
-    const [ok, holder] = clientNames.claim(name, owner, allowOverride, address);
-    return ok ? { ok: true } : { ok: false, owner: holder ?? 'another resource' };
-  },
-  release: (name, owner) => void clientNames.release(name, owner),
-  ownerOnOtherSide: (name) => serverNames.ownerOf(name),
-  // Requests for names the bridge does not serve itself go to their owner (the server's replica was behind).
-  localAddress: (name) => clientNames.addressOf(name),
-};
-const engine = new CallbackEngine(transport, coordinator);
+const engine = new CallbackEngine(transport, ownCoordinator(clientNames, (name) => serverNames.ownerOf(name)));
 
 installNativeExports({ engine, exists: (name) => clientNames.ownerOf(name) !== undefined, metrics: () => pullMetrics(emit), exports });
 
-exports('ClaimCallback', (side: string, name: string, owner: string, allowOverride: boolean, address?: string) =>
-  side === 'client' ? clientNames.claim(String(name), String(owner), !!allowOverride, address ? String(address) : undefined) : [true],
-);
-exports('ReleaseCallback', (side: string, name: string, owner: string) => {
-  if (side === 'client') clientNames.release(String(name), String(owner));
-});
+installClaimExports(exports, 'client', clientNames);
 exports('GetDirectory', (side: string): DirectoryDelta => (side === 'server' ? serverNames.entries() : clientNames.entries()));
 
 on('onResourceStop', (name: string) => clientNames.releaseOwner(name));
 emitNet(DIRECTORY_EVENTS.hello);
 
-exports('GetBridgeVersion', () => VERSION);
-
-// The API families (ESX, QBCore/Qbox, ox_lib, seed libraries): each in its own folder under adapters/.
-const adapterHost = startAdapters(engine, clientNames);
-exports('GetAdapterModes', () => adapterHost.modes());
+finishBridgeStart(exports, engine, clientNames);

@@ -6,13 +6,12 @@
 import { DeltaBatcher } from '../bridge/delta-batcher.ts';
 import { Ownership } from '../bridge/ownership.ts';
 import { cfxTransport } from '../engine/cfx-transport.ts';
-import { DIRECTORY_EVENTS, type Coordinator, type DirectoryDelta } from '../engine/directory.ts';
+import { DIRECTORY_EVENTS, type DirectoryDelta } from '../engine/directory.ts';
 import { CallbackEngine } from '../engine/engine.ts';
 import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
-import { startAdapters } from '../bridge/adapter-context.ts';
+import { finishBridgeStart, installClaimExports, ownCoordinator } from '../bridge/bridge-start.ts';
 
-const VERSION = '0.1.0';
 const transport = cfxTransport();
 const serverNames = new Ownership();
 /** Each player's client callbacks, as that client announced them. */
@@ -37,28 +36,14 @@ function namesOf(player: number): Ownership {
   return names;
 }
 
-const claim = (side: string, name: string, owner: string, allowOverride: boolean, address?: string) =>
-  side === 'server' ? serverNames.claim(String(name), String(owner), !!allowOverride, address ? String(address) : undefined) : [true];
-
-/** The bridge's own engine decides ownership directly, without calling its own exports. */
-const coordinator: Coordinator = {
-  claim(name, owner, allowOverride, address) {
-    const [ok, holder] = serverNames.claim(name, owner, allowOverride, address);
-    return ok ? { ok: true } : { ok: false, owner: holder ?? 'another resource' };
-  },
-  release: (name, owner) => void serverNames.release(name, owner),
-  ownerOnOtherSide: (name, player) => clientNames.get(player)?.addressOf(name),
-  // Requests for names the bridge does not serve itself go to their owner (a caller's replica was behind).
-  localAddress: (name) => serverNames.addressOf(name),
-};
-const engine = new CallbackEngine(transport, coordinator);
+const engine = new CallbackEngine(
+  transport,
+  ownCoordinator(serverNames, (name, player) => clientNames.get(player)?.addressOf(name)),
+);
 
 installNativeExports({ engine, exists: (name) => serverNames.ownerOf(name) !== undefined, metrics: () => pullMetrics(emit), exports });
 
-exports('ClaimCallback', claim);
-exports('ReleaseCallback', (side: string, name: string, owner: string) => {
-  if (side === 'server') serverNames.release(String(name), String(owner));
-});
+installClaimExports(exports, 'server', serverNames);
 exports('GetDirectory', (side: string, player?: number): DirectoryDelta =>
   side === 'server' ? serverNames.entries() : (clientNames.get(Number(player))?.entries() ?? []),
 );
@@ -84,8 +69,4 @@ on('playerDropped', () => {
 });
 on('onResourceStop', (name: string) => serverNames.releaseOwner(name));
 
-exports('GetBridgeVersion', () => VERSION);
-
-// The API families (ESX, QBCore/Qbox, ox_lib, seed libraries): each in its own folder under adapters/.
-const adapterHost = startAdapters(engine, serverNames);
-exports('GetAdapterModes', () => adapterHost.modes());
+finishBridgeStart(exports, engine, serverNames);
