@@ -25,8 +25,14 @@ export interface AnswerOptions {
   timeout: number;
 }
 
-/** Starts answering; returns the function that stops. */
-export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: SelfServed, { claim, timeout }: AnswerOptions): () => void {
+export interface Answering {
+  /** Claims every name we answer again (ox_lib restarted with an empty registry, §1.9). */
+  reclaim(): void;
+  stop(): void;
+}
+
+/** Starts answering. */
+export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: SelfServed, { claim, timeout }: AnswerOptions): Answering {
   const counters = ctx.engine.metrics.counters;
   const spoofed = () => void counters.spoofed++;
   /** Names we listen on, once each. A name that stops being served keeps its listener (see `request`). */
@@ -67,9 +73,17 @@ export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: S
     for (const [name, address] of delta) if (address) serve(name);
   });
 
-  return () => {
-    stopWatching();
-    for (const stop of listening.values()) stop();
-    listening.clear();
+  return {
+    reclaim() {
+      for (const name of listening.keys()) {
+        const address = ctx.addressOf(name);
+        if (address !== undefined && !selfServed.serves(name, address)) claim(name);
+      }
+    },
+    stop() {
+      stopWatching();
+      for (const stop of listening.values()) stop();
+      listening.clear();
+    },
   };
 }

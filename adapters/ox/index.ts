@@ -37,13 +37,18 @@ export function createOxAdapter(makeWire: (side: 'server' | 'client') => OxWire 
       const selfServed = new SelfServed(wire);
       stops.push(() => selfServed.close());
       if (mode === 'standin') stops.push(startStandin(ctx, wire));
-      stops.push(
-        answerOxCallers(ctx, wire, selfServed, {
-          claim: mode === 'framework' ? (name) => void wire.setValid(name) : () => undefined,
-          // ox reads it once per resource (§1.6); ours is read when the adapter attaches.
-          timeout: wire.convarInt(TIMEOUT_CONVAR, DEFAULT_TIMEOUT_MS),
-        }),
-      );
+      const answering = answerOxCallers(ctx, wire, selfServed, {
+        claim: mode === 'framework' ? (name) => void wire.setValid(name) : () => undefined,
+        // ox reads it once per resource (§1.6); ours is read when the adapter attaches.
+        timeout: wire.convarInt(TIMEOUT_CONVAR, DEFAULT_TIMEOUT_MS),
+      });
+      stops.push(() => answering.stop());
+      if (mode === 'framework') {
+        // A restart of ox_lib within one tick never shows the host a change of mode (both queued events see it
+        // started), yet ox_lib's registry is empty again (§1.9): claim our names once more whenever it starts.
+        const started = ctx.side === 'server' ? 'onServerResourceStart' : 'onClientResourceStart';
+        stops.push(wire.listenLocal(started, (_invoker, [resource]) => resource === OX_RESOURCE && answering.reclaim()));
+      }
       const caller = new OxWireCaller(ctx.engine, wire);
       stops.push(() => caller.close());
       stops.push(fallBackToOxWire(ctx.engine, caller));
