@@ -137,8 +137,10 @@ export class Responder {
     try {
       if (callback.style === 'cb') {
         const cb = (...values: unknown[]) => void answer(values);
-        if (this.transport.side === 'server') callback.handler(from, cb, ...frame.args);
-        else callback.handler(cb, ...frame.args);
+        const rv = this.transport.side === 'server' ? callback.handler(from, cb, ...frame.args) : callback.handler(cb, ...frame.args);
+        // An async cb-style handler (or a Lua one behind a function reference that fails after a Wait) rejects
+        // instead of throwing: that is a handler error too, not a silent timeout.
+        if (rv && typeof (rv as PromiseLike<unknown>).then === 'function') (rv as PromiseLike<unknown>).then(undefined, fail);
       } else {
         const rv = this.transport.side === 'server' ? callback.handler(from, ...frame.args) : callback.handler(...frame.args);
         if (rv && typeof (rv as PromiseLike<unknown>).then === 'function') {

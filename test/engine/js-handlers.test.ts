@@ -118,3 +118,18 @@ describe('return-style handlers', () => {
     expect(r.value).toEqual({ x: 7, isArray: true });
   });
 });
+
+describe('cb-style handlers that fail asynchronously', () => {
+  it('an async cb-style handler that rejects before answering gives HANDLER_ERROR, not a timeout', async () => {
+    const w = await world(emu(), { shop: {}, caller: {} });
+    w.server('shop').registerWithCallback('later', async (_source: number, _cb: Function) => {
+      await Promise.resolve();
+      throw new Error('after an await');
+    });
+    await emu().advance(100);
+    const r = record(emu(), w.client(w.players[0], 'caller').triggerServer('later'));
+    await emu().advance(500);
+    expect(r).toMatchObject({ settled: true, code: 'HANDLER_ERROR' });
+    expect(emu().output(/callback 'later' \(resource shop\) failed: Error: after an await/)).toHaveLength(1);
+  });
+});
