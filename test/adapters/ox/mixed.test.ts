@@ -68,6 +68,28 @@ describe('mixed migration', () => {
     expect(seen(emu().server, 'oldres')).toEqual({ 'r1:show': [42], 'r2:show': [42] });
     expect(luaGlobal(emu().server, 'shop', 'RUNS')).toBe(2);
     expect(luaGlobal(player.machine, 'shop', 'RUNS')).toBe(2);
+    // The alias claimed its names in ox_lib's registry itself; the bridge did not claim them first.
+    expect(emu().output(/attempted to overwrite callback/)).toEqual([]);
+  });
+
+  it('a name that moves from a native resource to a migrated one is still answered once', async () => {
+    await addBridge(emu());
+    await addOxDouble(emu());
+    await luaResource(emu(), 'v1', 'native', { server: `RUNS = 0 RegisterCallback('moving', function() RUNS = RUNS + 1 return 'v1' end)` });
+    await luaResource(emu(), 'v2', 'alias', { server: `RUNS = 0 lib.callback.register('moving', function() RUNS = RUNS + 1 return 'v2' end)` });
+    await luaResource(emu(), 'oldres', 'ox', { client: `RegisterNetEvent('ask', function(round) out(round, lib.callback.await('moving', false)) end)` });
+    await plainResource(emu(), 'kick', { server: ['server.js', `globalThis.ask = (round) => emitNet('ask', -1, round);`] });
+    const [player] = await scene(emu(), ['v1', 'oldres', 'kick']);
+    const { jsGlobals } = await import('../../support/cfx.ts');
+    jsGlobals(emu().server, 'kick').ask('before');
+    await emu().advance(500);
+    emu().stop('v1');
+    emu().start('v2');
+    await emu().advance(300);
+    jsGlobals(emu().server, 'kick').ask('after');
+    await emu().advance(500);
+    expect(seen(player.machine, 'oldres')).toEqual({ before: ['v1'], after: ['v2'] });
+    expect(luaGlobal(emu().server, 'v2', 'RUNS')).toBe(1);
   });
 
   it('after the bridge restarts: still reached, still once (the bridge asks again which names aliases answer)', async () => {
