@@ -68,13 +68,19 @@ return function(engine, errors)
 
   local wire = {}
 
-  ---Whether the ox wire has someone to validate names: ox_lib runs, or the bridge stands in for it.
+  local standin, standinAt = false, -math.huge
+  ---Whether the ox wire has someone to validate names: ox_lib runs, or the bridge stands in for it (asked of the
+  ---bridge at most once a second: a script calling unknown names in a loop must not pay an export call each time).
   function wire.available()
     local state = GetResourceState(OX)
     if state == 'started' then return true end
     if state ~= 'missing' or GetResourceState(BRIDGE) ~= 'started' then return false end
-    local ok, modes = pcall(function() return exports[BRIDGE]:GetAdapterModes() end)
-    return ok and type(modes) == 'table' and modes.ox == 'standin'
+    local now = transport.now()
+    if now - standinAt >= 1000 then
+      local ok, modes = pcall(function() return exports[BRIDGE]:GetAdapterModes() end)
+      standin, standinAt = ok and type(modes) == 'table' and modes.ox == 'standin', now
+    end
+    return standin
   end
 
   -- ---- caller side ----

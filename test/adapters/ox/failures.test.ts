@@ -121,7 +121,7 @@ describe('players and resources going away (§6 cases 7, 9)', () => {
       const after = seen(p.machine, res);
       for (const name of ['aliased', 'native']) {
         expect(after[name].slice(0, 2)).toEqual([false, expect.stringMatching(new RegExp(`callback '${name}' does not exist$`))]);
-        expect(after[name][2]).toBeLessThan(200);
+        expect(after[name][2]).toBeLessThan(500); // at once: an engine round trip, then the ox wire's
       }
     }
   });
