@@ -29,6 +29,7 @@ files {
   'lua/directory.lua',
   'lua/bridgelink.lua',
   'lua/localcalls.lua',
+  'lua/fallbacks.lua',
   'lua/responder.lua',
   'lua/engine.lua',
   'lua/api.lua',

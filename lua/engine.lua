@@ -10,6 +10,7 @@ local Outbox = use('outbox')
 local Metrics = use('metrics')
 local Responder = use('responder')
 local localcalls = use('localcalls')
+local fallbacks = use('fallbacks')
 
 local BRIDGE = 'callback_bridge'
 ---Ids of requests a server sends to players are random (unguessable); a client's only count.
@@ -36,6 +37,7 @@ local REQUEST, REPLY = protocol.REQUEST, protocol.REPLY
 ---@field outbox Outbox
 ---@field responder Responder
 ---@field retries { at: number, run: function }[]
+---@field fallbacks? CallFallback[] lua/fallbacks.lua (Engine:addFallback)
 local Engine = {}
 Engine.__index = Engine
 
@@ -138,8 +140,15 @@ end
 ---@param options CallOptions
 ---@param done CallDone
 function Engine:call(target, name, args, options, done)
+  done = fallbacks.around(self, target, name, args, options, options.timeout or self.config.timeout, done)
   self:send({ target = target, name = name, args = args, options = options, done = done, attempt = 0 })
 end
+
+---Adds a last try for calls that end in NOT_FOUND, `fn(target, name, args, options, done) -> boolean`
+---(lua/fallbacks.lua); returns the function that removes it.
+---@param fn CallFallback
+---@return fun()
+function Engine:addFallback(fn) return fallbacks.add(self, fn) end
 
 ---Calls `name` on this machine as `player` (0: no player): in this engine, or in the resource that serves it. For the
 ---adapters and server-local triggers; not the hot path (lua/localcalls.lua). `done` as for `call`; no retries.

@@ -91,30 +91,16 @@ export class OxWireCaller {
   }
 }
 
-const isNotFound = (o: Outcome) => !o.ok && o.error instanceof CallbackError && o.error.code === 'NOT_FOUND';
-
 /**
- * Makes the bridge engine's `call` try the ox wire after NOT_FOUND (see the rule above). Returns the function that
- * undoes it; if another adapter wrapped `call` after us, ours only stops acting (the chain stays intact).
+ * Makes the bridge engine try the ox wire after NOT_FOUND (see the rule above), through `engine.addFallback`: with
+ * what is left of the call's timeout; still NOT_FOUND there, the call ends with the engine's own. Returns the function
+ * that undoes it.
  */
 export function fallBackToOxWire(engine: CallbackEngine, caller: OxWireCaller): () => void {
-  const own = Object.prototype.hasOwnProperty.call(engine, 'call');
-  const previous = engine.call;
-  let active = true;
-  const wrapped: CallbackEngine['call'] = function (this: CallbackEngine, target, name, args, options, done) {
-    const startedAt = engine.transport.now();
-    previous.call(this, target, name, args, options, (outcome) => {
-      if (!active || !isNotFound(outcome) || name === BRIDGE_RESOURCE || options.signal?.aborted) return done(outcome);
-      const left = (options.timeout ?? engine.config.timeout) - (engine.transport.now() - startedAt);
-      // Still not there over the ox wire either: the engine's own NOT_FOUND (its message names the callback).
-      caller.call(target, name, args, left, (second) => done(isNotFound(second) ? outcome : second));
-    });
-  };
-  engine.call = wrapped;
-  return () => {
-    active = false;
-    if (engine.call !== wrapped) return;
-    if (own) engine.call = previous;
-    else delete (engine as { call?: unknown }).call;
-  };
+  return engine.addFallback((target, name, args, options, done) => {
+    // `__ox_cb_callback_bridge` is our response channel, not a callback (answer.ts never serves that name either).
+    if (name === BRIDGE_RESOURCE) return false;
+    caller.call(target, name, args, options.timeout, done);
+    return true;
+  });
 }

@@ -157,22 +157,15 @@ return function(engine, errors)
     return key
   end
 
-  ---Makes this resource's engine try the ox wire after NOT_FOUND, with what is left of the call's timeout: a caller
-  ---of any API reaches a handler registered with unmodified lib.callback.register (contract §2, L1).
+  ---Makes this resource's engine try the ox wire after NOT_FOUND (Engine:addFallback: with what is left of the call's
+  ---timeout; still NOT_FOUND there, the engine's own): a caller of any API reaches a handler registered with
+  ---unmodified lib.callback.register (contract §2, L1). Returns the function that stops it.
   function wire.fallBack()
-    local call = engine.call
-    engine.call = function(self, target, name, args, options, done)
-      local startedAt = transport.now()
-      return call(self, target, name, args, options, function(ok, a, b, c)
-        if ok or a ~= 'NOT_FOUND' or not wire.available() then return done(ok, a, b, c) end
-        local left = (options.timeout or engine.config.timeout) - (transport.now() - startedAt)
-        wire.call(target, name, args, left, function(ok2, a2, b2, c2)
-          -- Not there either: the engine's own NOT_FOUND.
-          if not ok2 and a2 == 'NOT_FOUND' then return done(ok, a, b, c) end
-          done(ok2, a2, b2, c2)
-        end)
-      end)
-    end
+    return engine:addFallback(function(target, name, args, options, done)
+      if not wire.available() then return false end
+      wire.call(target, name, args, options.timeout, done)
+      return true
+    end)
   end
 
   -- ---- handler side ----

@@ -9,6 +9,7 @@ import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig }
 import { forwardRequest, linkBridge } from './bridge-link.ts';
 import { listenLocalCalls, localCallArgs, localEvent, readLocalReply } from './local-calls.ts';
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
+import { CallFallbacks, type CallFallback } from './fallbacks.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
 import { MetricsTable } from './metrics.ts';
 import { Outbox } from './outbox.ts';
@@ -30,6 +31,7 @@ export class CallbackEngine {
   readonly metrics: MetricsTable;
   readonly outbox: Outbox;
   private readonly responder: Responder;
+  private readonly fallbacks = new CallFallbacks(() => this.transport.now());
   /**
    * A client's ids count up from a random start: a restarted resource must not reuse the ids of its previous run,
    * or a reply still travelling to the old run would settle a new call (test: "a reply meant for a previous run").
@@ -102,6 +104,7 @@ export class CallbackEngine {
    * with the outcome. Retries only on TIMEOUT or BUSY and only when asked (idempotent calls).
    */
   call(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
+    done = this.fallbacks.around(target, name, args, options, options.timeout ?? this.config.timeout, done);
     let attempt = 0;
     const signal = options.signal;
     const once = () => {
@@ -122,6 +125,11 @@ export class CallbackEngine {
       });
     };
     once();
+  }
+
+  /** Adds a last try for calls that end in NOT_FOUND (see `CallFallback`); returns the function that removes it. */
+  addFallback(fn: CallFallback): () => void {
+    return this.fallbacks.add(fn);
   }
 
   /**
