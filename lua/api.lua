@@ -7,27 +7,10 @@
 -- Failures: the cb forms get `(nil, message, timedOut)`; the await forms return `nil, message`.
 local use = ...
 local validation = use('validation')
+local outcome = use('outcome')
+local nameAndOptions = use('callspec').nameAndOptions
 
-local pack, unpack, select, type = table.pack, table.unpack, select, type
-local NO_OPTIONS = {}
-
----The name and call options of a trigger's first argument, or nil and why not.
----@param spec string|{ name: string, timeout?: number, retries?: integer, backoff?: number }
----@return string|nil name
----@return CallOptions|string options or the reason
-local function nameAndOptions(spec)
-  if type(spec) == 'string' and spec ~= '' then return spec, NO_OPTIONS end
-  if type(spec) ~= 'table' or type(spec.name) ~= 'string' or spec.name == '' then
-    return nil, 'callback name must be a non-empty string or { name = string, timeout? = ms, retries? = n, backoff? = ms }'
-  end
-  for _, key in ipairs({ 'timeout', 'retries', 'backoff' }) do
-    local v = spec[key]
-    if v ~= nil and (type(v) ~= 'number' or v < 0) then
-      return nil, ("callback option '%s' must be a non-negative number"):format(key)
-    end
-  end
-  return spec.name, spec
-end
+local pack, type = table.pack, type
 
 ---@param engine CallbackEngine
 ---@return table<string, function>
@@ -43,11 +26,7 @@ return function(engine)
         if not ok then transport.log('warn', ('%s (no callback was given to hear it)'):format(b)) end
         return
       end
-      if ok then
-        transport.threadNow(function() cb(unpack(a, b, b + c - 1)) end)
-      else
-        transport.threadNow(function() cb(nil, b, a == 'TIMEOUT') end)
-      end
+      outcome.deliver(transport, cb, ok, a, b, c)
     end
   end
 
@@ -60,16 +39,7 @@ return function(engine)
   end
 
   ---Starts a call with `start(done)` and waits in the calling thread: the values, or `nil, message`.
-  local function awaitCall(start)
-    local p = promise.new()
-    -- Always resolve (a rejection would raise in Citizen.Await); the table says which it was.
-    start(function(ok, a, b, c)
-      if ok then p:resolve(pack(unpack(a, b, b + c - 1))) else p:resolve({ failed = true, message = b }) end
-    end)
-    local r = Citizen.Await(p)
-    if r.failed then return nil, r.message end
-    return unpack(r, 1, r.n)
-  end
+  local awaitCall = outcome.await
 
   ---Waits in the calling thread: the values, or `nil, message`. The caller checked `name` and `options`.
   local function await(target, name, options, ...)

@@ -21,54 +21,12 @@
 local pack, unpack, select, type = table.pack, table.unpack, select, type
 local RESOURCE = 'community_bridge'
 
-local function callable(f)
-  if type(f) == 'function' then return true end
-  local mt = type(f) == 'table' and getmetatable(f)
-  return mt and mt.__call ~= nil or false
-end
-
----The name and options of a trigger's first argument (the contract's one rule).
-local function nameAndOptions(spec)
-  if type(spec) == 'string' and spec ~= '' then return spec, {} end
-  if type(spec) ~= 'table' or type(spec.name) ~= 'string' or spec.name == '' then
-    return nil, 'callback name must be a non-empty string or { name = string, timeout? = ms, retries? = n, backoff? = ms }'
-  end
-  for _, key in ipairs({ 'timeout', 'retries', 'backoff' }) do
-    local v = spec[key]
-    if v ~= nil and (type(v) ~= 'number' or v < 0) then return nil, ("callback option '%s' must be a non-negative number"):format(key) end
-  end
-  return spec.name, spec
-end
-
----Points `exports[resource]` of this resource at `serve(name)`: a function to call, or nil to ask the real export.
----Wraps whatever `exports` is now, so wrappers other pieces installed keep working.
----@param resource string
----@param serve fun(name: string): function|nil
-local function aliasExports(resource, serve)
-  local previous = exports
-  -- One proxy table: scripts may keep `local CB = exports.community_bridge`.
-  local proxy = setmetatable({}, {
-    __index = function(_, name)
-      local fn = serve(name)
-      if fn then return function(_, ...) return fn(...) end end
-      return previous[resource][name]
-    end,
-    __newindex = function() error('cannot set values on an export resource', 2) end,
-  })
-  exports = setmetatable({}, {
-    __index = function(_, res)
-      if res == resource then return proxy end
-      return previous[res]
-    end,
-    __newindex = function() error('cannot set values on exports', 2) end,
-    __call = function(_, ...) return previous(...) end,
-  })
-  return previous
-end
-
 ---@param CallbackBridge table
 ---@param engine CallbackEngine
-return function(CallbackBridge, engine)
+---@param use fun(name: string): any loads lua/<name>.lua of the twin
+return function(CallbackBridge, engine, use)
+  local callspec, outcome = use('callspec'), use('outcome')
+  local nameAndOptions, callable = callspec.nameAndOptions, callspec.callable
   local transport = engine.transport
   local isServer = transport.side == 'server'
   local bridgeExports -- the `exports` this piece found (it still reaches callback_bridge)
@@ -107,19 +65,16 @@ return function(CallbackBridge, engine)
     if cb then
       start(function(ok, a, b, c)
         settled(ok, a, b, c)
-        if ok then transport.threadNow(function() cb(unpack(a, b, b + c - 1)) end)
-        else transport.threadNow(function() cb(nil, b, a == 'TIMEOUT') end) end
+        outcome.deliver(transport, cb, ok, a, b, c)
       end)
       return
     end
-    local p = promise.new()
-    start(function(ok, a, b, c)
-      settled(ok, a, b, c)
-      if ok then p:resolve(pack(unpack(a, b, b + c - 1))) else p:resolve({ failed = true, message = b }) end
+    return outcome.await(function(done)
+      start(function(ok, a, b, c)
+        settled(ok, a, b, c)
+        done(ok, a, b, c)
+      end)
     end)
-    local r = Citizen.Await(p)
-    if r.failed then return nil, r.message end
-    return unpack(r, 1, r.n)
   end
 
   ---Splits `...` into an optional leading cb and the arguments.
@@ -190,7 +145,7 @@ return function(CallbackBridge, engine)
     Bridge = function() return { Callback = module } end,
   }
 
-  bridgeExports = aliasExports(RESOURCE, function(name)
+  bridgeExports = use('exportsalias')(RESOURCE, function(name)
     local fn = doc[name]
     if fn then return fn end
     fn = library[name]

@@ -16,7 +16,9 @@ local CLIENT_FUNCTIONS = { 'TriggerServerCallback', 'AwaitServerCallback', 'Regi
 
 ---@param CallbackBridge table the native API of this resource
 ---@param engine CallbackEngine this resource's engine
-return function(CallbackBridge, engine)
+---@param use fun(name: string): any loads lua/<name>.lua of the twin
+return function(CallbackBridge, engine, use)
+  local callspec = use('callspec')
   local transport = engine.transport
   local isServer = transport.side == 'server'
   local me = transport.resource
@@ -34,15 +36,9 @@ return function(CallbackBridge, engine)
 
   ---The name and call options of a trigger's name argument (a string, or a table as in the native API).
   local function nameAndOptions(api, spec)
-    if type(spec) == 'string' and spec ~= '' then return spec, NO_OPTIONS end
-    if type(spec) == 'table' and type(spec.name) == 'string' and spec.name ~= '' then
-      for _, key in ipairs({ 'timeout', 'retries', 'backoff' }) do
-        local v = spec[key]
-        if v ~= nil and (type(v) ~= 'number' or v < 0) then error(("ESX.%s: option '%s' must be a non-negative number"):format(api, key), 3) end
-      end
-      return spec.name, spec
-    end
-    error(('ESX.%s: the callback name must be a non-empty string'):format(api), 3)
+    local name, options = callspec.nameAndOptions(spec)
+    if not name then error(('ESX.%s: %s'):format(api, options), 3) end
+    return name, options
   end
 
   ---Calls waiting on ESX (below): ended at once when their player drops or es_extended stops (contract §6), since
@@ -204,21 +200,12 @@ return function(CallbackBridge, engine)
   if type(ESX) == 'table' then alias(ESX) end
 
   -- exports['es_extended']:getSharedObject(): this Lua state's `exports`, wrapped for that one export only.
-  local esxExports = setmetatable({}, {
-    __index = function(_, key)
-      local fn = rawExports[ESX_RESOURCE][key]
-      if key ~= 'getSharedObject' then return fn end
-      return function(self, ...) return alias(fn(self, ...)) end
-    end,
-  })
-  exports = setmetatable({}, {
-    __index = function(_, resource)
-      if resource == ESX_RESOURCE then return esxExports end
-      return rawExports[resource]
-    end,
-    __newindex = function(_, k, v) rawExports[k] = v end,
-    __call = function(_, ...) return rawExports(...) end,
-  })
+  use('exportsalias')(ESX_RESOURCE, function(key)
+    if key ~= 'getSharedObject' then return nil end
+    local esx = rawExports[ESX_RESOURCE]
+    local fn = esx[key]
+    return function(...) return alias(fn(esx, ...)) end
+  end)
 
   -- TriggerEvent('esx:getSharedObject', cb): cb receives the aliased object.
   TriggerEvent = function(event, ...)

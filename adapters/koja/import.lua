@@ -19,51 +19,12 @@
 local pack, unpack, select, type = table.pack, table.unpack, select, type
 local RESOURCE = 'koja-lib'
 
-local function callable(f)
-  if type(f) == 'function' then return true end
-  local mt = type(f) == 'table' and getmetatable(f)
-  return mt and mt.__call ~= nil or false
-end
-
----The name and options of a trigger's first argument (the contract's one rule).
-local function nameAndOptions(spec)
-  if type(spec) == 'string' and spec ~= '' then return spec, {} end
-  if type(spec) ~= 'table' or type(spec.name) ~= 'string' or spec.name == '' then
-    return nil, 'callback key must be a non-empty string or { name = string, timeout? = ms, retries? = n, backoff? = ms }'
-  end
-  for _, key in ipairs({ 'timeout', 'retries', 'backoff' }) do
-    local v = spec[key]
-    if v ~= nil and (type(v) ~= 'number' or v < 0) then return nil, ("callback option '%s' must be a non-negative number"):format(key) end
-  end
-  return spec.name, spec
-end
-
----Points `exports[resource]` of this resource at `serve(name)`: a function to call, or nil to ask the real export.
----Wraps whatever `exports` is now, so wrappers other pieces installed keep working. Returns that previous `exports`.
-local function aliasExports(resource, serve)
-  local previous = exports
-  local proxy = setmetatable({}, {
-    __index = function(_, name)
-      local fn = serve(name)
-      if fn then return function(_, ...) return fn(...) end end
-      return previous[resource][name]
-    end,
-    __newindex = function() error('cannot set values on an export resource', 2) end,
-  })
-  exports = setmetatable({}, {
-    __index = function(_, res)
-      if res == resource then return proxy end
-      return previous[res]
-    end,
-    __newindex = function() error('cannot set values on exports', 2) end,
-    __call = function(_, ...) return previous(...) end,
-  })
-  return previous
-end
-
 ---@param CallbackBridge table
 ---@param engine CallbackEngine
-return function(CallbackBridge, engine)
+---@param use fun(name: string): any loads lua/<name>.lua of the twin
+return function(CallbackBridge, engine, use)
+  local callspec, outcome = use('callspec'), use('outcome')
+  local callable = callspec.callable
   local transport = engine.transport
   local isServer = transport.side == 'server'
   local own = { Server = {}, Client = {} }
@@ -91,12 +52,7 @@ return function(CallbackBridge, engine)
     local function finish(ok, a, b, c)
       if not ok then transport.log('warn', ('KOJA: %s'):format(b)) end
       if cb == nil then return end
-      if ok then
-        local n = keep and math.min(c, keep) or c
-        transport.threadNow(function() cb(unpack(a, b, b + n - 1)) end)
-      else
-        transport.threadNow(function() cb(nil, b, a == 'TIMEOUT') end)
-      end
+      outcome.deliver(transport, cb, ok, a, b, ok and keep and math.min(c, keep) or c)
     end
     return function(ok, a, b, c)
       if not ok and a == 'NOT_FOUND' and fallback and kojaRuns() then
@@ -107,7 +63,7 @@ return function(CallbackBridge, engine)
   end
 
   local function parse(spec, cb, what)
-    local name, options = nameAndOptions(spec)
+    local name, options = callspec.nameAndOptions(spec, 'key')
     if not name then error(options, 3) end
     if cb ~= nil and not callable(cb) then error(what .. ': cb must be a function', 3) end
     return name, options
@@ -198,7 +154,7 @@ return function(CallbackBridge, engine)
 
   local standIn = { Server = own.Server, Client = own.Client }
   local previous
-  previous = aliasExports(RESOURCE, function(name)
+  previous = use('exportsalias')(RESOURCE, function(name)
     if name ~= 'getSharedObject' then return nil end
     return function()
       -- Never in front of a koja-lib that exists (contract §2): its object, with these functions in it.

@@ -197,31 +197,13 @@ return function(_, engine, use)
     return nil
   end
 
-  -- Direct exports are called with a colon (`exports['qb-core']:Name(...)`): the first argument is the proxy.
-  local direct = {}
-  for key, fn in pairs(functionsFor(rawExport)) do
-    direct[key] = function(_, ...) return fn(...) end
-  end
-  direct.GetCoreObject = function(_, filters)
+  -- The direct exports this piece serves; other resources' exports (and other adapters' wrappers around this same
+  -- proxy) are untouched.
+  local direct = functionsFor(rawExport)
+  direct.GetCoreObject = function(filters)
     return alias(raw[QB]:GetCoreObject(filters))
   end
-
-  local qbProxy = setmetatable({}, {
-    __index = function(_, key)
-      return direct[key] or raw[QB][key]
-    end,
-    __newindex = function() error('cannot set values on an export resource', 2) end,
-  })
-
-  -- Other resources' exports (and other adapters' wrappers around this same proxy) are untouched.
-  exports = setmetatable({}, {
-    __index = function(_, resource)
-      if resource == QB then return qbProxy end
-      return raw[resource]
-    end,
-    __newindex = function(_, key, value) raw[key] = value end,
-    __call = function(_, ...) return raw(...) end,
-  })
+  use('exportsalias')(QB, function(key) return direct[key] end)
 
   if type(QBCore) == 'table' then alias(QBCore) end
 end

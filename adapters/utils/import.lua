@@ -11,32 +11,12 @@
 
 local pack, type = table.pack, type
 
----@param f any
----@return boolean
-local function callable(f)
-  if type(f) == 'function' then return true end
-  local mt = type(f) == 'table' and getmetatable(f)
-  return mt and mt.__call ~= nil or false
-end
-
----The name and options of a trigger's first argument (the contract's one rule: a string, or a table with `name`).
----@return string|nil name
----@return table|string options, or why not
-local function nameAndOptions(spec)
-  if type(spec) == 'string' and spec ~= '' then return spec, {} end
-  if type(spec) ~= 'table' or type(spec.name) ~= 'string' or spec.name == '' then
-    return nil, 'callback name must be a non-empty string or { name = string, timeout? = ms, retries? = n, backoff? = ms }'
-  end
-  for _, key in ipairs({ 'timeout', 'retries', 'backoff' }) do
-    local v = spec[key]
-    if v ~= nil and (type(v) ~= 'number' or v < 0) then return nil, ("callback option '%s' must be a non-negative number"):format(key) end
-  end
-  return spec.name, spec
-end
-
 ---@param CallbackBridge table
 ---@param engine CallbackEngine
-return function(CallbackBridge, engine)
+---@param use fun(name: string): any loads lua/<name>.lua of the twin
+return function(CallbackBridge, engine, use)
+  local callspec, outcome = use('callspec'), use('outcome')
+  local callable = callspec.callable
   local transport = engine.transport
   local callbacks = {}
 
@@ -55,18 +35,14 @@ return function(CallbackBridge, engine)
     ---@param data any
     ---@param cb? fun(...) the handler's values, or (nil, message, timedOut)
     function callbacks.trigger(spec, data, cb)
-      local name, options = nameAndOptions(spec)
+      local name, options = callspec.nameAndOptions(spec)
       if not name then error(options, 2) end
       if cb ~= nil and not callable(cb) then error('utils.callbacks.trigger(name, data, cb): cb must be a function', 2) end
       engine:call(0, name, pack(data), options, function(ok, a, b, c)
         if not ok then transport.log('warn', ('utils.callbacks: %s'):format(b)) end
         if cb == nil then return end
         -- In its own thread: the response function may Wait, and its errors are its own.
-        if ok then
-          transport.threadNow(function() cb(table.unpack(a, b, b + c - 1)) end)
-        else
-          transport.threadNow(function() cb(nil, b, a == 'TIMEOUT') end)
-        end
+        outcome.deliver(transport, cb, ok, a, b, c)
       end)
     end
   end
