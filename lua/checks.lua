@@ -93,6 +93,15 @@ function Checks:forgetCallback(name)
   self.limiters[name] = nil
 end
 
+---Whether any player's rate bucket is kept: the engine ticks on until the sweep has freed them all.
+---@return boolean
+function Checks:holding()
+  for _, limiter in pairs(self.limiters) do
+    if next(limiter.buckets) ~= nil then return true end
+  end
+  return false
+end
+
 ---Frees idle buckets.
 function Checks:sweep(now)
   for _, limiter in pairs(self.limiters) do limiter:sweep(now) end

@@ -259,7 +259,9 @@ function Engine:tick()
     self.responder.checks:sweep(now)
   end
   local waiting = self.outbox:flush(now)
+  -- Buckets keep it ticking too: an engine that went idle would keep them until its next call.
   return waiting or self.pending.size > 0 or self.responder.serving.size > 0 or #self.retries > 0
+    or self.responder.checks:holding()
 end
 
 ---Makes sure the scheduler thread runs: one thread, one pass per frame, gone once nothing waits.

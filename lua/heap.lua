@@ -35,6 +35,12 @@ function Heap:push(x)
   self[i] = x
 end
 
+---Empties the heap.
+function Heap:clear()
+  for i = self.size, 1, -1 do self[i] = nil end
+  self.size = 0
+end
+
 ---@return any
 function Heap:pop()
   local n = self.size

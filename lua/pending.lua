@@ -90,6 +90,12 @@ function Pending:settle(id, ok, a, b, c)
     local set = self.slots[slotOf(entry.deadline)]
     if set then set[id] = nil end
   end
+  -- The last one gone: the slots of deadlines still to come are all empty. Dropped now, since an engine with nothing
+  -- pending stops ticking and would keep them until its next call.
+  if self.size == 0 and self.heap.size > 0 then
+    self.slots = {}
+    self.heap:clear()
+  end
   entry.done(entry, ok, a, b, c)
   return true
 end

@@ -27,6 +27,11 @@ export class MinHeap<T> {
     }
   }
 
+  /** Empties the heap. */
+  clear(): void {
+    this.items.length = 0;
+  }
+
   pop(): T | undefined {
     const h = this.items;
     const top = h[0];

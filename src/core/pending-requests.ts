@@ -62,6 +62,12 @@ export class PendingRequests {
     this.byId.delete(id);
     if (request.player) indexDelete(this.byPlayer, request.player, id);
     if (request.deadline < Infinity) indexDelete(this.slots, slotOf(request.deadline), id, false);
+    // The last one gone: the slots of deadlines still to come are all empty. Dropped now, since an engine with nothing
+    // pending stops ticking and would keep them until its next call (issue: security, tables back to baseline).
+    if (this.byId.size === 0) {
+      this.slots.clear();
+      this.slotHeap.clear();
+    }
     request.done(outcome, request);
     return true;
   }

@@ -122,6 +122,12 @@ export class RequestChecks {
     this.limiters.delete(name);
   }
 
+  /** Whether any player's rate bucket is kept: the engine ticks on until the sweep has freed them all. */
+  get holding(): boolean {
+    for (const limiter of this.limiters.values()) if (limiter.size > 0) return true;
+    return false;
+  }
+
   /** Frees buckets that refilled completely; the engine's tick calls it every few seconds. */
   sweep(now: number): void {
     for (const limiter of this.limiters.values()) limiter.sweep(now);

@@ -259,7 +259,8 @@ export class CallbackEngine {
       this.responder.checks.sweep(now);
     }
     const waiting = this.outbox.flush(now);
-    return waiting || this.pending.size > 0 || this.responder.serving.size > 0 || this.retries.length > 0;
+    // Buckets keep it ticking too: an engine that went idle would keep them until its next call (issue: security).
+    return waiting || this.pending.size > 0 || this.responder.serving.size > 0 || this.retries.length > 0 || this.responder.checks.holding;
   };
 
   private wake(): void {
