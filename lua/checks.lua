@@ -52,7 +52,7 @@ function Checks:run(from, callback, a, first, count, now)
   end
   -- 2. payload size, on the estimated msgpack size
   local max = options.maxPayload or self.config.maxPayload
-  if size.list(a, first, count, max) > max then return 'PAYLOAD_TOO_LARGE' end
+  if size.request(a, first, count, max) > max then return 'PAYLOAD_TOO_LARGE' end
   -- 3. schema, on the first argument
   local schema = options.validate
   if schema then

@@ -102,6 +102,13 @@ function M.call(engine, player, name, args, options, done)
     return done(false, 'INVALID_ARGUMENTS', errors.message('INVALID_ARGUMENTS', name) .. ': more than ' .. MAX_ARGS .. ' arguments')
   end
   local transport, coordinator, pending = engine.transport, engine.coordinator, engine.pending
+  -- A name this side's ownership record does not know ends here, without a metrics row: a row per name a client made
+  -- up would grow without bound (only a coordinator that keeps the record, the bridge's, can tell).
+  if not engine.handlers[name] and coordinator.localAddress and coordinator.localAddress(name) == nil then
+    local counters = engine.metrics.counters
+    counters.notFound = counters.notFound + 1
+    return done(false, 'NOT_FOUND', errors.message('NOT_FOUND', name))
+  end
   local me = transport.resource
   local address = engine.handlers[name] and me or (coordinator.localAddress and coordinator.localAddress(name)) or BRIDGE
   local id, now = engine:newId(), transport.now()

@@ -89,6 +89,50 @@ size = function(value, limit, acc, level)
   return acc + (ext and VECTOR_BYTES[ext] or 1)
 end
 
+---Tables nested deeper than this in one request argument count as over any payload cap (TS: MAX_REQUEST_DEPTH).
+local MAX_REQUEST_DEPTH = 32
+
+---`size` for the payload cap: every level counted (no 16-level cut); a table at `depth` >= MAX_REQUEST_DEPTH is huge.
+local function requestValueSize(value, limit, acc, depth)
+  if acc > limit then return acc end
+  if type(value) ~= 'table' then return size(value, limit, acc, 1) end
+  local mt = getmetatable(value)
+  local ext = type(mt) == 'table' and rawget(mt, '__cfx_ext')
+  if (ext and VECTOR_BYTES[ext]) or rawget(value, '__cfx_functionReference') ~= nil then return size(value, limit, acc, 1) end
+  if depth >= MAX_REQUEST_DEPTH then return math.huge end
+  local count, maxKey, keyBytes, valueBytes, array = 0, 0, 0, 0, true
+  for k, v in pairs(value) do
+    count = count + 1
+    if array and mtype(k) == 'integer' and k >= 1 then
+      if k > maxKey then maxKey = k end
+    else
+      array = false
+    end
+    keyBytes = size(k, limit, keyBytes, 1)
+    valueBytes = requestValueSize(v, limit, valueBytes, depth + 1)
+    if acc + keyBytes + valueBytes > limit then return acc + keyBytes + valueBytes end
+  end
+  if array and maxKey == count then return acc + header(count, 16) + valueBytes end
+  return acc + header(count, 16) + keyBytes + valueBytes
+end
+
+---The size of `count` received request arguments `list[first ...]`, for the payload cap. Unlike `list` (what
+---lua-cmsgpack writes, which stops at 16 levels) it counts every level: a client can send content nested deeper
+---(the cap was bypassed at 17 levels). An argument nested deeper than MAX_REQUEST_DEPTH tables is over any cap.
+---@param list table
+---@param first integer
+---@param count integer
+---@param limit number
+---@return number
+function M.request(list, first, count, limit)
+  local acc = 0
+  for i = first, first + count - 1 do
+    if acc > limit then break end
+    acc = requestValueSize(list[i], limit, acc, 0)
+  end
+  return acc
+end
+
 ---Encoded size of one value sent as an event argument.
 ---@param value any
 ---@param limit? number

@@ -76,6 +76,40 @@ export function encodedSize(value: unknown, limit = Infinity, acc = 0, depth = 0
   return acc;
 }
 
+/** Tables nested deeper than this in one request argument count as over any payload cap (twin: lua/size.lua). */
+export const MAX_REQUEST_DEPTH = 32;
+
+/** `encodedSize` for the payload cap: every level counted; a table at depth MAX_REQUEST_DEPTH or deeper is Infinity. */
+function requestValueSize(value: unknown, limit: number, acc: number, depth: number): number {
+  if (acc > limit) return acc;
+  if (value === null || typeof value !== 'object' || toString.call(value) === '[object ArrayBuffer]') return encodedSize(value, limit, acc);
+  if (depth >= MAX_REQUEST_DEPTH) return Infinity;
+  if (Array.isArray(value)) {
+    acc += header(value.length, 16, false);
+    for (let i = 0; i < value.length && acc <= limit; i++) acc = requestValueSize(value[i], limit, acc, depth + 1);
+    return acc;
+  }
+  const keys = Object.keys(value as object);
+  acc += header(keys.length, 16, false);
+  for (let i = 0; i < keys.length && acc <= limit; i++) {
+    acc = encodedSize(keys[i], limit, acc);
+    acc = requestValueSize((value as Record<string, unknown>)[keys[i]], limit, acc, depth + 1);
+  }
+  return acc;
+}
+
+/**
+ * The size of a received request's arguments, for the payload cap. Unlike `argsSize` (an encoder's estimate, which
+ * stops at the nesting an encoder writes) it counts every level: a client can send content nested deeper than that
+ * (issue: security, the cap was bypassed at 33 levels here and 17 in the Lua twin). An argument nested deeper than
+ * MAX_REQUEST_DEPTH tables is over any cap (and a cyclic value of a local call cannot loop).
+ */
+export function requestSize(args: ArrayLike<unknown>, limit: number): number {
+  let acc = 0;
+  for (let i = 0; i < args.length && acc <= limit; i++) acc = requestValueSize(args[i], limit, acc, 0);
+  return acc;
+}
+
 /** Total encoded size of an argument list (the caller's payload), without the list's own header. */
 export function argsSize(args: ArrayLike<unknown>, limit = Infinity): number {
   let acc = 0;

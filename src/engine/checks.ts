@@ -4,7 +4,7 @@
  * and the handler never runs.
  */
 import type { CallbackErrorCode } from '../core/errors.ts';
-import { argsSize } from '../core/payload-size.ts';
+import { requestSize } from '../core/payload-size.ts';
 import { RateLimiter } from '../core/token-bucket.ts';
 import { validate, type ValidationResult } from '../core/validation.ts';
 import type { EngineConfig } from './config.ts';
@@ -68,7 +68,7 @@ export class RequestChecks {
 
   private payloadSize({ callback, args }: RequestInfo): Refusal | null {
     const max = callback.options.maxPayload ?? this.config.maxPayload;
-    return argsSize(args, max) > max ? { code: 'PAYLOAD_TOO_LARGE' } : null;
+    return requestSize(args, max) > max ? { code: 'PAYLOAD_TOO_LARGE' } : null;
   }
 
   private schema({ callback, args }: RequestInfo): Refusal | null | Promise<Refusal | null> {

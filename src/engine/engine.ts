@@ -143,6 +143,12 @@ export class CallbackEngine {
       const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
       return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
     }
+    // A name this side's ownership record does not know ends here, without a metrics row: the legacy wires hand the
+    // bridge names a client made up, and a row per made-up name would grow without bound (issue: security).
+    if (!this.handlers.has(name) && this.coordinator.localAddress && this.coordinator.localAddress(name) === undefined) {
+      this.metrics.counters.notFound++;
+      return done({ ok: false, error: new CallbackError('NOT_FOUND', name) });
+    }
     const id = this.newId();
     const me = this.transport.resource;
     const address = this.handlers.has(name) ? me : (this.coordinator.localAddress?.(name) ?? BRIDGE_RESOURCE);

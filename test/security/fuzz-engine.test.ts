@@ -6,40 +6,14 @@
  * refuses, and every table back to its baseline once traffic stops.
  */
 import { afterAll, describe, it } from 'vitest';
-import type { Emulator } from '../emulator/emulator.ts';
 import { useEmulator } from '../support/cfx.ts';
-import { fuzz, tried } from './fuzz-run.ts';
-import { fuzzWorld, NAMES, type FuzzWorld } from './fuzz-world.ts';
-import { argList, batch, inject } from './hostile.ts';
-import { luaEngineSizes, tsEngineSizes, type Sizes } from './sizes.ts';
+import { fuzz, serverSizes, tried, warmBaseline } from './fuzz-run.ts';
+import { fuzzWorld } from './fuzz-world.ts';
+import { argList, batch } from './hostile.ts';
 
 const emu = useEmulator();
 /** Inputs per target: enough to hit every mutation many times, small enough for `npm test` on two cores. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
-
-const prefixed = (prefix: string, s: Sizes): Sizes => Object.fromEntries(Object.entries(s).map(([k, v]) => [`${prefix}.${k}`, v]));
-
-/** Every table the server side of the bridge holds, in the three engines and the bridge's records. */
-export function serverSizes(e: Emulator, w: FuzzWorld): Sizes {
-  return {
-    ...prefixed('js', tsEngineSizes(w.js().engine)),
-    ...prefixed('lua', luaEngineSizes(e, 'fz_lua')),
-    ...prefixed('bridge', tsEngineSizes(w.bridge('engine'))),
-    'bridge.serverNames': w.bridge<number>('serverNames.size'),
-    'bridge.clientNames': w.bridge<number>('clientNames.size'),
-    'bridge.cheaterNames': w.bridge<number>(`clientNames.get(${w.cheater.netId})?.size ?? 0`),
-  };
-}
-
-/** One legitimate call of each fuzzed name in each engine, then every deadline and sweep: the idle baseline. */
-export async function warmBaseline(e: Emulator, w: FuzzWorld): Promise<Sizes> {
-  let id = 1;
-  for (const [res, prefix] of [['fz_js', ''], ['fz_lua', 'l'], ['callback_bridge', 'x']]) {
-    for (const name of NAMES) inject(e, `cbb:q:${res}`, [1, 'cheat', 1, id++, prefix + name, 1, { id: 'a', qty: 1 }, 0], w.cheater);
-  }
-  await e.advance(75_000);
-  return serverSizes(e, w);
-}
 
 describe('fuzzing the bridge protocol listeners (server side)', () => {
   afterAll(() => {

@@ -9,7 +9,7 @@ import type { Emulator } from '../emulator/emulator.ts';
 import { scriptErrors } from '../engine/lua-support.ts';
 import { NAMES, type FuzzWorld } from './fuzz-world.ts';
 import { inject, resolve, type Live } from './hostile.ts';
-import { grown, type Sizes } from './sizes.ts';
+import { grown, luaEngineSizes, tsEngineSizes, type Sizes } from './sizes.ts';
 
 /** Inputs tried per target, for the report printed at the end of the suite. */
 export const tried = new Map<string, number>();
@@ -76,5 +76,34 @@ export async function fuzz(
     w.hold();
   }
   await emu.advance(settle);
+  if (process.env.FUZZ_DEBUG) console.log([...w.bridge<Map<string, unknown>>('engine').metrics.entries.keys()].map((k) => k.replace('\0', ' ')));
   expect(grown(baseline, sizes()), 'tables above their baseline once traffic stopped').toEqual({});
+}
+
+const prefixed = (prefix: string, s: Sizes): Sizes => Object.fromEntries(Object.entries(s).map(([k, v]) => [`${prefix}.${k}`, v]));
+
+/** Every table the server side of the bridge holds, in the three engines and the bridge's records. */
+export function serverSizes(e: Emulator, w: FuzzWorld): Sizes {
+  return {
+    ...prefixed('js', tsEngineSizes(w.js().engine)),
+    ...prefixed('lua', luaEngineSizes(e, 'fz_lua')),
+    ...prefixed('bridge', tsEngineSizes(w.bridge('engine'))),
+    'bridge.serverNames': w.bridge<number>('serverNames.size'),
+    'bridge.clientNames': w.bridge<number>('clientNames.size'),
+    'bridge.cheaterNames': w.bridge<number>(`clientNames.get(${w.cheater.netId})?.size ?? 0`),
+  };
+}
+
+/** One legitimate call of each fuzzed name in each engine, then every deadline and sweep: the idle baseline. */
+export async function warmBaseline(e: Emulator, w: FuzzWorld): Promise<Sizes> {
+  let id = 1;
+  for (const [res, prefix] of [['fz_js', ''], ['fz_lua', 'l'], ['callback_bridge', 'x']]) {
+    for (const name of NAMES) {
+      inject(e, `cbb:q:${res}`, [1, 'cheat', 1, id++, prefix + name, 1, { id: 'a', qty: 1 }, 0], w.cheater);
+      // And once through a legacy wire: the bridge's engine keeps a caller row per served name it relays.
+      inject(e, 'QBCore:Server:TriggerCallback', [prefix + name, { id: 'a', qty: 1 }], w.cheater);
+    }
+  }
+  await e.advance(75_000);
+  return serverSizes(e, w);
 }

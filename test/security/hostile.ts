@@ -96,7 +96,7 @@ export const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   leaf: scalar,
 })).tree;
 
-const deep = fc.tuple(fc.constantFrom(15, 16, 17, 31, 33, 40), fc.oneof(scalar, fc.constantFrom(...HUGE))).map(([d, v]) => nested(d, v));
+const deep = fc.tuple(fc.constantFrom(15, 16, 17, 20, 31, 32, 33, 40), fc.oneof(scalar, fc.constantFrom(...HUGE))).map(([d, v]) => nested(d, v));
 
 /** A hostile argument list of any shape. */
 export const argList: fc.Arbitrary<unknown[]> = fc.array(fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: deep }), { maxLength: 8 });
@@ -110,7 +110,7 @@ const frame: fc.Arbitrary<unknown[]> = fc
     fc.constantFrom<unknown>(1, 1, 2, 2, 3, 0, 4, '1', null),
     fc.oneof(fc.constantFrom<unknown>(PENDING_ID, PENDING_ID, 1, 0, -5, 2 ** 53, 2 ** 60, 1.5, NaN, 'id', null)),
     fc.oneof(fc.constantFrom<unknown>(KNOWN_NAME, KNOWN_NAME, 'nope:missing', '', 'TIMEOUT', 'BOGUS'), scalar),
-    fc.array(value, { maxLength: 4 }),
+    fc.array(fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: deep }), { maxLength: 4 }),
     fc.constantFrom<unknown>('TIMEOUT', 'NOT_FOUND', 'HANDLER_ERROR', 'nope', 7, null),
   )
   .chain(([kind, id, name, args, code]) =>

@@ -4,9 +4,11 @@
  * bridge's own engine).
  */
 import { describe, expect, it } from 'vitest';
+import { getLuaVm } from '../emulator/lua/lua-vm.ts';
 import { useEmulator } from '../support/cfx.ts';
+import { runForString, twinState } from '../engine/lua-support.ts';
 import { fuzzWorld } from './fuzz-world.ts';
-import { inject } from './hostile.ts';
+import { inject, nested } from './hostile.ts';
 import { grown, luaEngineSizes, tsEngineSizes } from './sizes.ts';
 
 const emu = useEmulator();
@@ -40,5 +42,67 @@ describe('an engine that goes idle holds nothing for the requests it served', ()
     for (const sizes of [tsEngineSizes(w.js().engine), luaEngineSizes(emu(), 'fz_lua'), tsEngineSizes(w.bridge('engine'))]) {
       expect(sizes['checks.buckets']).toBe(0);
     }
+  });
+});
+
+describe('names a client makes up leave no trace', () => {
+  it("finding: a name sent on ESX's or QBCore's wire left one metrics row per name in the bridge's engine", async () => {
+    const w = await fuzzWorld(emu(), { hold: false });
+    const engine = w.bridge('engine');
+    const rows = engine.metrics.entries.size;
+    const notFound = engine.metrics.counters.notFound;
+    for (let i = 0; i < 50; i++) {
+      inject(emu(), 'esx:triggerServerCallback', [`made:up:${i}`, i, 'fz_js'], w.cheater);
+      inject(emu(), 'QBCore:Server:TriggerCallback', [`made:up:${i}`, i], w.cheater);
+    }
+    await emu().advance(500);
+    expect(engine.metrics.entries.size).toBe(rows);
+    expect(engine.metrics.counters.notFound - notFound).toBe(100);
+    // A served name still gets its row: it is bounded by registrations.
+    inject(emu(), 'QBCore:Server:TriggerCallback', ['fz:open', 1], w.cheater);
+    await emu().advance(200);
+    expect(engine.metrics.entries.size).toBe(rows + 1);
+  });
+
+  it('the Lua twin keeps the same rule: an unknown name by the ownership record ends NOT_FOUND without a row', async () => {
+    const vm = await getLuaVm();
+    const L = twinState(vm, ['errors', 'protocol', 'localcalls']);
+    const out = runForString(vm, L, `
+      local rows = 0
+      local engine = {
+        handlers = {}, stopped = false,
+        coordinator = { localAddress = function() return nil end },
+        metrics = { counters = { notFound = 0 }, started = function() rows = rows + 1 end },
+        transport = { resource = 'callback_bridge' },
+      }
+      local got
+      use('localcalls').call(engine, 1, 'made:up', { n = 0 }, nil, function(ok, code) got = { ok, code } end)
+      __out = J(got[1], got[2], rows, engine.metrics.counters.notFound)`);
+    expect(JSON.parse(out)).toEqual([false, 'NOT_FOUND', 0, 1]);
+    vm.close(L);
+  });
+});
+
+describe('the payload cap counts every level of what arrives', () => {
+  it('finding: content nested past the size estimate (17 levels in Lua, 33 in TS) went around the payload cap', async () => {
+    const w = await fuzzWorld(emu(), { hold: false });
+    const big = 'x'.repeat(20_000);
+    let id = 1;
+    // Lua's runtime refuses more than 32 open containers on its own (ref §2.2): 31 is the deepest that reaches it.
+    for (const depth of [17, 20, 31, 33, 40, 60]) {
+      inject(emu(), 'cbb:q:fz_js', [1, 'cheat', 1, id++, 'fz:open', 1, nested(depth, big), 0], w.cheater);
+      inject(emu(), 'cbb:q:callback_bridge', [1, 'cheat', 1, id++, 'xfz:open', 1, nested(depth, big), 0], w.cheater);
+      if (depth < 32) inject(emu(), 'cbb:q:fz_lua', [1, 'cheat', 1, id++, 'lfz:open', 1, nested(depth, big), 0], w.cheater);
+    }
+    await emu().advance(500);
+    expect(w.runs).toEqual([]);
+    // Small content at the same depths is still served (depth 32 at most in TS: 33 tables are refused in both twins).
+    for (const depth of [17, 31, 32]) {
+      inject(emu(), 'cbb:q:fz_js', [1, 'cheat', 1, id++, 'fz:open', 1, nested(depth, 'ok'), 0], w.cheater);
+      inject(emu(), 'cbb:q:fz_lua', [1, 'cheat', 1, id++, 'lfz:open', 1, nested(Math.min(depth, 31), 'ok'), 0], w.cheater);
+    }
+    await emu().advance(500);
+    expect(w.runs.map((r) => r.engine).sort()).toEqual(['fz_js', 'fz_js', 'fz_js', 'fz_lua', 'fz_lua', 'fz_lua']);
+    expect(w.violations()).toEqual([]);
   });
 });
