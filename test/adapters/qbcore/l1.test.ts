@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/cfx.ts';
-import { jsNative, legacy, listenersOf, logged, modes, noScriptErrors, scene, wireRequests } from './support.ts';
+import { inThread, jsNative, legacy, listenersOf, logged, modes, noScriptErrors, onPlayer, scene, wireRequests } from './support.ts';
 
 const emu = useEmulator();
-
-const onPlayer = (body: string) => `
-CreateThread(function()
-  while GetNumPlayerIndices() == 0 do Wait(50) end
-  Wait(300)
-  local P = tonumber(GetPlayerFromIndex(0))
-  ${body}
-end)`;
 
 describe('QBCore L1: unmodified QBCore callers reach callbacks served through the bridge', () => {
   it('an unmodified client (qb-core TriggerCallback, cb and await) reaches a migrated handler, through qb-core\'s wire', async () => {
@@ -19,13 +11,10 @@ describe('QBCore L1: unmodified QBCore callers reach callbacks served through th
       server: `QBCore.Functions.CreateCallback('shop:price', function(source, cb, item) cb(item .. ':5', nil, source) end)`,
     });
     await legacy(emu(), 'oldbuyer', {
-      client: `
-CreateThread(function()
-  Wait(200)
+      client: inThread(`
   QBCore.Functions.TriggerCallback('shop:price', function(...) out('cb', ...) end, 'bread')
   Wait(300) -- qb-core keys calls by name: one at a time
-  out('await', QBCore.Functions.TriggerCallback('shop:price', 'milk'))
-end)`,
+  out('await', QBCore.Functions.TriggerCallback('shop:price', 'milk'))`, 200),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'oldbuyer'], { settle: 1500 });
     expect(s.client('oldbuyer')).toEqual({ cb: ['bread:5', null, s.player.netId], await: ['milk:5'] });
@@ -38,11 +27,8 @@ end)`,
       server: `CallbackBridge.registerWithCallback('js:stock', (source, cb, item) => cb(item, 3));`,
     });
     await legacy(emu(), 'oldbuyer', {
-      client: `
-CreateThread(function()
-  Wait(200)
-  QBCore.Functions.TriggerCallback('js:stock', function(...) out('cb', ...) end, 'apple')
-end)`,
+      client: inThread(`
+  QBCore.Functions.TriggerCallback('js:stock', function(...) out('cb', ...) end, 'apple')`, 200),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'jsshop', 'oldbuyer'], { settle: 1500 });
     expect(s.client('oldbuyer')).toEqual({ cb: ['apple', 3] });

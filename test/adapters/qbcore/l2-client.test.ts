@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/cfx.ts';
-import { legacy, logged, noScriptErrors, scene, wireRequests } from './support.ts';
+import { inThread, legacy, logged, noScriptErrors, scene, wireRequests } from './support.ts';
 
 const emu = useEmulator();
 
@@ -16,17 +16,14 @@ describe('QBCore L2, client -> server (QBCore.Functions.TriggerCallback through 
     await legacy(emu(), 'shop', { server: SHOP, aliased: true });
     await legacy(emu(), 'buyer', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   QBCore.Functions.TriggerCallback('shop:none', function(...) out('cbNone', ...) end)
   QBCore.Functions.TriggerCallback('shop:one', function(...) out('cbOne', ...) end, 'bread')
   QBCore.Functions.TriggerCallback('shop:three', function(...) out('cbThree', ...) end, 1, 'b', 3)
   out('awNone', QBCore.Functions.TriggerCallback('shop:none'))
   out('awOne', QBCore.Functions.TriggerCallback('shop:one', 'milk'))
   out('awThree', QBCore.Functions.TriggerCallback('shop:three', 1, 'b', 3))
-  out('awThreeFirstNotNil', QBCore.Functions.TriggerCallback('shop:one', false))
-end)`,
+  out('awThreeFirstNotNil', QBCore.Functions.TriggerCallback('shop:one', false))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'buyer'], { settle: 1500 });
     const c = s.client('buyer');
@@ -56,12 +53,9 @@ QBCore.Functions.CreateCallback('shop:slow', function(source, cb, ms, tag) SetTi
     await legacy(emu(), 'shop', { server: FAILING, aliased: true });
     await legacy(emu(), 'buyer', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   QBCore.Functions.TriggerCallback('shop:boom', function(...) out('cb', ...) end)
-  out('await', QBCore.Functions.TriggerCallback('shop:boom'))
-end)`,
+  out('await', QBCore.Functions.TriggerCallback('shop:boom'))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'buyer'], { settle: 1500 });
     expect(s.client('buyer')).toEqual({ await: [null] });
@@ -72,14 +66,11 @@ end)`,
     await legacy(emu(), 'shop', { server: FAILING, aliased: true });
     await legacy(emu(), 'buyer', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   QBCore.Functions.TriggerCallback({ name = 'shop:silent', timeout = 400 }, function(...) out('cb', ...) end)
   local t0 = GetGameTimer()
   local v = QBCore.Functions.TriggerCallback({ name = 'shop:silent', timeout = 600 })
-  out('await', v, GetGameTimer() - t0 >= 600, GetGameTimer() - t0 < 800)
-end)`,
+  out('await', v, GetGameTimer() - t0 >= 600, GetGameTimer() - t0 < 800)`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'buyer'], { settle: 2000 });
     expect(s.client('buyer')).toEqual({ await: [null, true, true] });
@@ -90,14 +81,11 @@ end)`,
     await legacy(emu(), 'shop', { server: FAILING, aliased: true });
     await legacy(emu(), 'buyer', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   for _, c in ipairs({ { 300, 'a' }, { 100, 'b' }, { 200, 'c' } }) do
     QBCore.Functions.TriggerCallback('shop:slow', function(tag, ms) out('cb_' .. c[2], tag, ms) end, c[1], c[2])
     CreateThread(function() out('aw_' .. c[2], QBCore.Functions.TriggerCallback('shop:slow', c[1], c[2])) end)
-  end
-end)`,
+  end`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'buyer'], { settle: 1500 });
     expect(s.client('buyer')).toEqual({
@@ -113,13 +101,10 @@ end)`,
   it('baseline: the same calls made straight through the qb-core double collide (it keys them by name)', async () => {
     await legacy(emu(), 'shop', { server: FAILING });
     await legacy(emu(), 'buyer', {
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   for _, c in ipairs({ { 300, 'a' }, { 100, 'b' } }) do
     QBCore.Functions.TriggerCallback('shop:slow', function(tag) out('cb_' .. c[2], tag) end, c[1], c[2])
-  end
-end)`,
+  end`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'buyer'], { settle: 1500 });
     // The second request replaced the first entry: the first reply ('b', sooner) goes to it, the second is dropped.
@@ -135,14 +120,11 @@ describe('QBCore L2, client side: how the object is obtained', () => {
     await legacy(emu(), 'buyer', {
       aliased: true,
       get: "local QBCore = exports['qb-core']:GetCoreObject({ 'Functions' })\n",
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   out('keys', QBCore.Shared == nil, type(QBCore.Functions))
   out('filtered', QBCore.Functions.TriggerCallback('shop:one', 'a'))
   exports['qb-core']:TriggerCallback('shop:one', function(...) out('directCb', ...) end, 'b')
-  out('directAwait', exports['qb-core']:TriggerCallback('shop:one', 'c'))
-end)`,
+  out('directAwait', exports['qb-core']:TriggerCallback('shop:one', 'c'))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'shop', 'buyer'], { settle: 1500 });
     expect(s.client('buyer')).toEqual({ keys: [true, 'table'], filtered: ['a'], directCb: ['b', 'x'], directAwait: ['c'] });
@@ -156,12 +138,9 @@ end)`,
     });
     await legacy(emu(), 'asker', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   QBCore.Functions.TriggerClientCallback('ui:confirm', function(...) out('cb', ...) end, 'sure', 1)
-  out('await', QBCore.Functions.TriggerClientCallback('ui:confirm', 'really', 2))
-end)`,
+  out('await', QBCore.Functions.TriggerClientCallback('ui:confirm', 'really', 2))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'ui', 'asker'], { settle: 1000 });
     expect(s.client('asker')).toEqual({ cb: ['sure?', null, 2], await: ['really?'] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/cfx.ts';
-import { legacy, logged, noScriptErrors, scene, wireRequests } from './support.ts';
+import { legacy, logged, noScriptErrors, onPlayer, scene, wireRequests } from './support.ts';
 
 const emu = useEmulator();
 
@@ -13,15 +13,6 @@ QBCore.Functions.CreateClientCallback('ui:boom', function(cb) error('client kabo
 QBCore.Functions.CreateClientCallback('ui:silent', function(cb) end)
 QBCore.Functions.CreateClientCallback('ui:slow', function(cb, ms, tag) SetTimeout(ms, function() cb(tag) end) end)
 `;
-
-/** The server script runs `body` once the player is there (its id in `P`). */
-const onPlayer = (body: string) => `
-CreateThread(function()
-  while GetNumPlayerIndices() == 0 do Wait(50) end
-  Wait(300)
-  local P = tonumber(GetPlayerFromIndex(0))
-  ${body}
-end)`;
 
 describe('QBCore L2, server -> client (QBCore.Functions.TriggerClientCallback(name, source, [cb], ...))', () => {
   it('cb form: every value with nils; await form: the first value only; the engine carried it', async () => {

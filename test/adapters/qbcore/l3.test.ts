@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/cfx.ts';
-import { legacy, listenersOf, logged, modes, noScriptErrors, outs, QB_FIXTURE, scene } from './support.ts';
+import { inThread, legacy, listenersOf, logged, modes, noScriptErrors, onPlayer, outs, QB_FIXTURE, scene } from './support.ts';
 
 const emu = useEmulator();
 const STANDIN = { framework: 'none' as const, convars: { 'callback_bridge:standin': 'es_extended, qb-core' } };
-
-const onPlayer = (body: string) => `
-CreateThread(function()
-  while GetNumPlayerIndices() == 0 do Wait(50) end
-  Wait(300)
-  local P = tonumber(GetPlayerFromIndex(0))
-  ${body}
-end)`;
 
 describe('QBCore L3 stand-in: detection', () => {
   it('stands in on both sides when the convar names qb-core and no such resource exists', async () => {
@@ -70,16 +62,13 @@ QBCore.Functions.CreateCallback('shop:boom', function() error('x') end)`;
     await legacy(emu(), 'shop', { server: SERVER });
     await legacy(emu(), 'buyer', {
       get: "local QBCore = exports['qb-core']:GetCoreObject({ 'Functions' })\n",
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   out('shared', exports['qb-core']:GetCoreObject({ 'Shared' }).Functions == nil)
   QBCore.Functions.TriggerCallback('shop:price', function(...) out('cb', ...) end, 'bread')
   out('await', QBCore.Functions.TriggerCallback('shop:price', 'milk'))
   out('direct', exports['qb-core']:TriggerCallback('shop:price', 'egg'))
   out('boom', (QBCore.Functions.TriggerCallback('shop:boom')))
-  out('unknown', (QBCore.Functions.TriggerCallback('shop:nope')))
-end)`,
+  out('unknown', (QBCore.Functions.TriggerCallback('shop:nope')))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'shop', 'buyer'], { ...STANDIN, settle: 1500 });
     expect(s.client('buyer')).toEqual({
@@ -97,14 +86,11 @@ end)`,
   it('concurrent same-name calls through the stand-in functions each get their own reply', async () => {
     await legacy(emu(), 'shop', { server: SERVER });
     await legacy(emu(), 'buyer', {
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   for _, c in ipairs({ { 300, 'a' }, { 100, 'b' } }) do
     QBCore.Functions.TriggerCallback('shop:slow', function(tag) out('cb_' .. c[2], tag) end, c[1], c[2])
     CreateThread(function() out('aw_' .. c[2], QBCore.Functions.TriggerCallback('shop:slow', c[1], c[2])) end)
-  end
-end)`,
+  end`),
     });
     const s = await scene(emu(), ['callback_bridge', 'shop', 'buyer'], { ...STANDIN, settle: 1500 });
     expect(s.client('buyer')).toEqual({ cb_a: ['a'], cb_b: ['b'], aw_a: ['a'], aw_b: ['b'] });

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/cfx.ts';
-import { legacy, logged, noScriptErrors, scene, wireRequests } from './support.ts';
+import { inThread, legacy, logged, noScriptErrors, onPlayer, scene, wireRequests } from './support.ts';
 
 const emu = useEmulator();
-
-const onPlayer = (body: string) => `
-CreateThread(function()
-  while GetNumPlayerIndices() == 0 do Wait(50) end
-  Wait(300)
-  local P = tonumber(GetPlayerFromIndex(0))
-  ${body}
-end)`;
 
 /** An unmigrated resource: its handlers live only in qb-core's registry. */
 const OLD = {
@@ -27,12 +19,9 @@ describe('QBCore mixed migration', () => {
     await legacy(emu(), 'old', OLD);
     await legacy(emu(), 'new', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   QBCore.Functions.TriggerCallback('old:price', function(...) out('cb', ...) end, 'bread')
-  out('await', QBCore.Functions.TriggerCallback('old:price', 'milk'))
-end)`,
+  out('await', QBCore.Functions.TriggerCallback('old:price', 'milk'))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'old', 'new'], { settle: 1500 });
     expect(s.client('new')).toEqual({ cb: ['bread:9', null, 'x'], await: ['milk:9'] });
@@ -57,14 +46,11 @@ end)`,
     await legacy(emu(), 'old', OLD);
     await legacy(emu(), 'new', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   for _, c in ipairs({ { 300, 'a' }, { 100, 'b' } }) do
     QBCore.Functions.TriggerCallback('old:slow', function(tag) out('cb_' .. c[2], tag) end, c[1], c[2])
     CreateThread(function() out('aw_' .. c[2], QBCore.Functions.TriggerCallback('old:slow', c[1], c[2])) end)
-  end
-end)`,
+  end`),
       server: onPlayer(`
   for _, c in ipairs({ { 300, 'a' }, { 100, 'b' } }) do
     QBCore.Functions.TriggerClientCallback('old:slowc', P, function(tag) out('cb_' .. c[2], tag) end, c[1], c[2])
@@ -79,12 +65,9 @@ end)`,
     await legacy(emu(), 'old', OLD);
     await legacy(emu(), 'new', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   out('missing', QBCore.Functions.TriggerCallback({ name = 'old:nothere', timeout = 500 }, 1))
-  out('after', QBCore.Functions.TriggerCallback('old:price', 'x'))
-end)`,
+  out('after', QBCore.Functions.TriggerCallback('old:price', 'x'))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qb-core', 'old', 'new'], { settle: 2000 });
     expect(s.client('new')).toEqual({ missing: [null], after: ['x:9'] });

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../support/cfx.ts';
-import { legacy, modes, noScriptErrors, scene, wireRequests } from './support.ts';
+import { inThread, legacy, modes, noScriptErrors, onPlayer, scene, wireRequests } from './support.ts';
 
 const emu = useEmulator();
-
-const onPlayer = (body: string) => `
-CreateThread(function()
-  while GetNumPlayerIndices() == 0 do Wait(50) end
-  Wait(300)
-  local P = tonumber(GetPlayerFromIndex(0))
-  ${body}
-end)`;
 
 describe('Qbox (qbx_core provides qb-core)', () => {
   it('is detected as the framework through provide, on the server and the client', async () => {
@@ -26,12 +18,9 @@ describe('Qbox (qbx_core provides qb-core)', () => {
     });
     await legacy(emu(), 'buyer', {
       aliased: true,
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   out('await', QBCore.Functions.TriggerCallback('shop:pair', 42))
-  QBCore.Functions.TriggerCallback('shop:pair', function(...) out('cb', ...) end, 43)
-end)`,
+  QBCore.Functions.TriggerCallback('shop:pair', function(...) out('cb', ...) end, 43)`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qbx_core', 'shop', 'buyer'], { framework: 'qbx_core', settle: 1500 });
     expect(s.client('buyer')).toEqual({ await: [42], cb: [43, 'second'] });
@@ -66,12 +55,9 @@ end)`,
       server: onPlayer(`
   QBCore.Functions.TriggerCallback('old:s', P, function(...) out('cb', ...) end, 1)
   out('await', QBCore.Functions.TriggerCallback('old:s', P, 2))`),
-      client: `
-CreateThread(function()
-  Wait(100)
+      client: inThread(`
   QBCore.Functions.TriggerClientCallback('old:c', function(...) out('cb', ...) end, 3)
-  out('await', QBCore.Functions.TriggerClientCallback('old:c', 4))
-end)`,
+  out('await', QBCore.Functions.TriggerClientCallback('old:c', 4))`),
     });
     const s = await scene(emu(), ['callback_bridge', 'qbx_core', 'old', 'new'], { framework: 'qbx_core', settle: 1500 });
     expect(s.server('new')).toEqual({ cb: ['s1', s.player.netId], await: ['s2'] });
