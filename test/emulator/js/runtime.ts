@@ -232,7 +232,9 @@ export class JsRuntime implements ScriptRuntime {
     };
     // A function of the script's realm, as FiveM's makeFunctionReference returns (ref §2.4).
     Object.setPrototypeOf(proxy, this.realm.Function.prototype);
-    proxyFinalizer.register(proxy, { host, ref, alive: () => !runtime.destroyed });
+    // Unregistered when this runtime is destroyed: the held value reaches the proxy (host → machine → context), so the
+    // registry would otherwise keep a stopped resource, or a dropped client's whole machine, alive for good.
+    proxyFinalizer.register(proxy, { host, ref, alive: () => !runtime.destroyed }, this);
     return proxy;
   }
 
@@ -273,6 +275,7 @@ export class JsRuntime implements ScriptRuntime {
 
   destroy(): void {
     this.destroyed = true;
+    proxyFinalizer.unregister(this);
     this.timers.clear();
     this.listeners.clear();
     this.rawListeners.clear();
