@@ -74,7 +74,10 @@ function Engine.new(transport, coordinator)
   -- Metrics are pulled by the bridge when someone asks, never pushed per call.
   transport.onLocal('cbb:metrics:pull', function(invoker, collect)
     if invoker ~= BRIDGE or (type(collect) ~= 'function' and type(collect) ~= 'table') then return end
-    collect(self.metrics:snapshot(), counters)
+    collect(self.metrics:snapshot(), counters, self.metrics:limitedPlayers())
+  end)
+  transport.onLocal('cbb:metrics:reset', function(invoker)
+    if invoker == BRIDGE then self.metrics:reset() end
   end)
   return self
 end

@@ -52,4 +52,19 @@ function Histogram:quantile(q)
   return self.max
 end
 
+---The count of each bucket as a 1-based list (BUCKETS + 1 long, the last past the bounds): what the bridge's metrics
+---pull carries (a table keyed from 0 would cross msgpack as a map).
+---@return number[]
+function Histogram:buckets()
+  local out, counts = {}, self.counts
+  for i = 0, BUCKETS do out[i + 1] = counts[i] end
+  return out
+end
+
+function Histogram:reset()
+  local counts = self.counts
+  for i = 0, BUCKETS do counts[i] = 0 end
+  self.count, self.sum, self.max = 0, 0, 0
+end
+
 return Histogram

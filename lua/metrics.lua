@@ -14,6 +14,9 @@ local Histogram = use('histogram')
 local Metrics = {}
 Metrics.__index = Metrics
 
+---Players refused RATE_LIMITED the most, kept per engine: at most this many. Twin of LIMITED_PLAYERS_KEPT.
+local LIMITED_KEPT = 16
+
 ---@param resource string
 ---@return MetricsTable
 function Metrics.new(resource)
@@ -21,6 +24,10 @@ function Metrics.new(resource)
     resource = resource,
     entries = {},
     counters = { malformed = 0, lateReplies = 0, forgedReplies = 0, spoofed = 0, notFound = 0 },
+    -- RATE_LIMITED refusals per player, at most LIMITED_KEPT players (space-saving top-k: a newcomer takes the
+    -- place of the smallest count, plus one).
+    limited = {},
+    limitedCount = 0,
   }, Metrics)
 end
 
@@ -54,10 +61,57 @@ function Metrics:finished(role, name, ms, code)
 end
 
 ---A call refused before it started (rate limit, size, validation...): counted, never in flight.
-function Metrics:refused(role, name, code)
+---@param player? integer the calling player (server side), for the RATE_LIMITED top list
+function Metrics:refused(role, name, code, player)
   local e = self:entry(role, name)
   e.calls = e.calls + 1
   e.errors[code] = (e.errors[code] or 0) + 1
+  if code == 'RATE_LIMITED' and player and player > 0 then self:countLimited(player) end
+end
+
+function Metrics:countLimited(player)
+  local limited = self.limited
+  local n = limited[player]
+  if n then
+    limited[player] = n + 1
+    return
+  end
+  local floor = 0
+  if self.limitedCount >= LIMITED_KEPT then
+    local smallest
+    floor = math.huge
+    for p, c in pairs(limited) do
+      if c < floor then smallest, floor = p, c end
+    end
+    limited[smallest] = nil
+  else
+    self.limitedCount = self.limitedCount + 1
+  end
+  limited[player] = floor + 1
+end
+
+---`{ { player, refusals }, ... }`, the most refused first.
+---@return table[]
+function Metrics:limitedPlayers()
+  local out = {}
+  for p, c in pairs(self.limited) do out[#out + 1] = { p, c } end
+  table.sort(out, function(a, b) return a[2] > b[2] end)
+  return out
+end
+
+---Starts counting again (the bridge's cbmetrics_reset); calls still in flight stay counted as such.
+function Metrics:reset()
+  for key, e in pairs(self.entries) do
+    if e.inFlight == 0 then
+      self.entries[key] = nil
+    else
+      e.calls = 0
+      e.errors = {}
+      e.latency:reset()
+    end
+  end
+  self.limited, self.limitedCount = {}, 0
+  for k in pairs(self.counters) do self.counters[k] = 0 end
 end
 
 ---The rows the bridge collects. An empty `errors` table reaches JS as `[]` (msgpack cannot tell); the bridge's pull
@@ -71,6 +125,7 @@ function Metrics:snapshot()
     out[#out + 1] = {
       name = e.name, role = e.role, resource = self.resource, calls = e.calls, errors = errors, inFlight = e.inFlight,
       p50 = e.latency:quantile(0.5), p95 = e.latency:quantile(0.95), p99 = e.latency:quantile(0.99), max = e.latency.max,
+      sum = e.latency.sum, buckets = e.latency:buckets(),
     }
   end
   return out

@@ -83,7 +83,7 @@ function Responder:refuse(origin, id, name, code, detail)
     local counters = self.metrics.counters
     counters.notFound = counters.notFound + 1
   else
-    self.metrics:refused('handler', name, code)
+    self.metrics:refused('handler', name, code, origin.player)
   end
   local message = errors.message(code, name)
   if detail then message = message .. ': ' .. detail end

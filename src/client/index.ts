@@ -9,6 +9,7 @@ import { cfxTransport } from '../engine/cfx-transport.ts';
 import { Directory, DIRECTORY_EVENTS, type DirectoryDelta } from '../engine/directory.ts';
 import { CallbackEngine } from '../engine/engine.ts';
 import { pullMetrics } from '../bridge/metrics-pull.ts';
+import { METRICS_PRINT_EVENT } from '../bridge/metrics-console.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
 import { finishBridgeStart, installClaimExports, ownCoordinator } from '../bridge/bridge-start.ts';
 
@@ -37,6 +38,11 @@ installClaimExports(exports, 'client', clientNames);
 exports('GetDirectory', (side: string): DirectoryDelta => (side === 'server' ? serverNames.entries() : clientNames.entries()));
 
 on('onResourceStop', (name: string) => clientNames.releaseOwner(name));
+
+// The server's `cbmetrics` run by this player (with the ACE) prints its table here, in the F8 console.
+onNet(METRICS_PRINT_EVENT, (lines: unknown) => {
+  if (Array.isArray(lines)) for (const line of lines) console.log(String(line));
+});
 emitNet(DIRECTORY_EVENTS.hello);
 
 finishBridgeStart(exports, engine, clientNames);

@@ -7,6 +7,8 @@ const BASE = 0.25;
 const FACTOR = 1.25;
 /** Upper bound of each bucket in ms. */
 const BOUNDS = Array.from({ length: BUCKETS }, (_, i) => BASE * FACTOR ** i);
+/** The buckets' upper bounds in ms; a histogram's {@link Histogram.buckets} has one more count, for what is past them. */
+export const HISTOGRAM_BOUNDS: readonly number[] = BOUNDS;
 
 export class Histogram {
   private readonly counts = new Float64Array(BUCKETS + 1);
@@ -41,6 +43,11 @@ export class Histogram {
     this.count = 0;
     this.sum = 0;
     this.max = 0;
+  }
+
+  /** The count of each bucket (a copy, `HISTOGRAM_BOUNDS.length + 1` long): what the bridge's metrics pull carries. */
+  buckets(): number[] {
+    return Array.from(this.counts);
   }
 
   /** Bucket upper bounds and cumulative counts, for Prometheus `_bucket` lines. */

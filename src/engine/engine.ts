@@ -11,7 +11,7 @@ import { listenLocalCalls, localCallArgs, localEvent, readLocalReply } from './l
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
 import { CallFallbacks, type CallFallback } from './fallbacks.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
-import { MetricsTable } from './metrics.ts';
+import { METRICS_RESET_EVENT, MetricsTable } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { Responder } from './responder.ts';
 import type { Transport } from './transport.ts';
@@ -65,7 +65,12 @@ export class CallbackEngine {
     transport.onPlayerDropped((player) => this.playerDropped(player));
     // Metrics are pulled by the bridge when someone asks, never pushed per call (contract §10).
     transport.onLocal(METRICS_PULL_EVENT, (invoker, [collect]) => {
-      if (invoker === BRIDGE_RESOURCE && typeof collect === 'function') collect(this.metrics.snapshot(), { ...this.metrics.counters });
+      if (invoker === BRIDGE_RESOURCE && typeof collect === 'function') {
+        collect(this.metrics.snapshot(), { ...this.metrics.counters }, this.metrics.limitedPlayers());
+      }
+    });
+    transport.onLocal(METRICS_RESET_EVENT, (invoker) => {
+      if (invoker === BRIDGE_RESOURCE) this.metrics.reset();
     });
     transport.onResourceStop((name) => this.resourceStopped(name));
   }

@@ -67,7 +67,7 @@ export class Responder {
   private refuse(origin: Origin, frame: RequestFrame, refusal: Refusal): void {
     // Unknown names are counted together: a table keyed by names a client makes up would grow without bound.
     if (refusal.code === 'NOT_FOUND') this.metrics.counters.notFound++;
-    else this.metrics.refused('handler', frame.name, refusal.code);
+    else this.metrics.refused('handler', frame.name, refusal.code, origin.player);
     const message = refusal.message ? `${defaultMessage(refusal.code, frame.name)}: ${refusal.message}` : defaultMessage(refusal.code, frame.name);
     this.sendError(origin, frame.id, refusal.code, message);
   }

@@ -10,7 +10,8 @@ import { DIRECTORY_EVENTS, type DirectoryDelta } from '../engine/directory.ts';
 import { CallbackEngine } from '../engine/engine.ts';
 import { pullMetrics } from '../bridge/metrics-pull.ts';
 import { installNativeExports } from '../bridge/native-exports.ts';
-import { finishBridgeStart, installClaimExports, ownCoordinator } from '../bridge/bridge-start.ts';
+import { BRIDGE_VERSION, finishBridgeStart, installClaimExports, ownCoordinator } from '../bridge/bridge-start.ts';
+import { installServerMetrics } from '../bridge/metrics-install.ts';
 
 const transport = cfxTransport();
 const serverNames = new Ownership();
@@ -70,3 +71,6 @@ on('playerDropped', () => {
 on('onResourceStop', (name: string) => serverNames.releaseOwner(name));
 
 finishBridgeStart(exports, engine, serverNames);
+
+// Console commands `cbmetrics` / `cbmetrics_reset`, and /callback_bridge/ (dashboard, metrics, metrics.json).
+installServerMetrics(BRIDGE_VERSION);
