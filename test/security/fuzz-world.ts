@@ -13,7 +13,7 @@ import { expect } from 'vitest';
 import type { Emulator, Player } from '../emulator/emulator.ts';
 import type { JsRuntime } from '../emulator/js/runtime.ts';
 import { jsGlobals, luaGlobal } from '../support/cfx.ts';
-import { addBridge, jsResource, luaResource, startAll } from '../engine/lua-support.ts';
+import { addBridge, jsResource, luaResource, outOf, startAll } from '../engine/lua-support.ts';
 import { validateData } from '../../src/core/validation.ts';
 import { LUA_SIZES, trueSize } from './sizes.ts';
 
@@ -73,6 +73,12 @@ RegisterServerCallback('lfz:twice', function(source, cb, x, ...)
 RegisterCallback('lfz:admin', function(source) run('fz:admin', source) return 'secret' end, { permission = 'fz.admin' })
 -- Requests the server waits on: to the bystander, whose handler answers after a minute.
 AddEventHandler('fz:hold', function(player) TriggerClientCallback(player, 'fz:slow', function() end) end)
+RegisterCallback('lab:never', function() Wait(600000) end, { timeout = 1000, rateLimit = false })
+-- Abuse scenarios: a call to a player whose outcome is recorded under \`key\`, and the engine's counters.
+AddEventHandler('ab:call', function(player, name, key, ...)
+  TriggerClientCallback(player, name, function(...) out(key, ...) end, ...)
+end)
+AddEventHandler('fz:counters', function() COUNTERS = json.encode(CallbackBridge.engine.metrics.counters) end)
 AddEventHandler('fz:ids', function()
   local ids = {}
   for id in pairs(CallbackBridge.engine.pending.byId) do ids[#ids + 1] = id end
@@ -85,6 +91,8 @@ export interface Run {
   name: string;
   source: number;
   args: unknown[];
+  /** Virtual time of the run. */
+  at: number;
   /** From the Lua engine: the size and validity measured there (values past 16 levels cannot cross back). */
   lua?: { size: number; valid: boolean };
 }
@@ -104,6 +112,11 @@ export interface FuzzWorld {
   /** The bridge's own server context (its engine and ownership record are top-level bindings there). */
   bridge<T = any>(expr: string): T;
   js(): any;
+  /** fz_lua calls `name` on `player`'s client; what its cb got is recorded under `key` (read with `luaOut`). */
+  luaCall(player: Player, name: string, key: string, ...args: unknown[]): void;
+  luaOut(key: string): unknown[] | undefined;
+  /** The Lua engine's counters (malformed, lateReplies, forgedReplies, spoofed, notFound). */
+  luaCounters(): Record<string, number>;
 }
 
 /** Builds the world (bridge, stand-ins, fz_js, fz_lua, fz_exp; cheater and bystander connected). */
@@ -124,12 +137,12 @@ export async function fuzzWorld(emu: Emulator, { hold = true }: { hold?: boolean
 
   const runs: Run[] = [];
   const report = (engine: string, name: string, source: unknown, args: unknown[]) =>
-    runs.push({ engine, name: name.replace(/^[xl]/, ''), source: Number(source), args: [...args] });
+    runs.push({ engine, name: name.replace(/^[xl]/, ''), source: Number(source), args: [...args], at: emu.clock.now() });
   for (const res of ['fz_js', 'fz_exp']) jsGlobals(emu.server, res).fzRun = report;
   await jsResource(emu, 'fz_spy', { server: `on('fz:run', (engine, name, source, seen) => fzLua(engine, name, source, seen));` });
   startAll(emu, 'fz_spy');
   jsGlobals(emu.server, 'fz_spy').fzLua = (engine: string, name: string, source: unknown, seen: { size: number; valid: boolean }) =>
-    runs.push({ engine, name: name.replace(/^l/, ''), source: Number(source), args: [], lua: { size: seen.size, valid: seen.valid === true } });
+    runs.push({ engine, name: name.replace(/^l/, ''), source: Number(source), args: [], at: emu.clock.now(), lua: { size: seen.size, valid: seen.valid === true } });
 
   const sent: FuzzWorld['sent'] = [];
   const original = emu.sendToClients.bind(emu);
@@ -156,6 +169,12 @@ export async function fuzzWorld(emu: Emulator, { hold = true }: { hold?: boolean
     },
     bridge: (expr) => vm.runInContext(expr, bridgeContext),
     js: () => jsGlobals(emu.server, 'fz_js').CallbackBridge,
+    luaCall: (player, name, key, ...args) => void emu.server.triggerLocal('ab:call', player.netId, name, key, ...args),
+    luaOut: (key) => outOf(emu.server, 'fz_lua', key),
+    luaCounters() {
+      emu.server.triggerLocal('fz:counters');
+      return JSON.parse(String(luaGlobal(emu.server, 'fz_lua', 'COUNTERS'))) as Record<string, number>;
+    },
   };
   if (!hold) return world;
   world.hold();
