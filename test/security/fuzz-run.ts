@@ -76,7 +76,6 @@ export async function fuzz(
     w.hold();
   }
   await emu.advance(settle);
-  if (process.env.FUZZ_DEBUG) console.log([...w.bridge<Map<string, unknown>>('engine').metrics.entries.keys()].map((k) => k.replace('\0', ' ')));
   expect(grown(baseline, sizes()), 'tables above their baseline once traffic stopped').toEqual({});
 }
 
