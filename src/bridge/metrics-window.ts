@@ -44,7 +44,7 @@ export interface RowSeries {
   p99: Array<number | null>;
 }
 
-/** The quantile `q` of bucket counts, as a bucket's upper bound (ms); `max` for the last bucket, null if empty. */
+/** The quantile `q` of bucket counts, as a bucket's upper bound capped at `max` (ms); null if empty. */
 export function bucketQuantile(counts: number[], q: number, max: number): number | null {
   let total = 0;
   for (const c of counts) total += c;
@@ -53,7 +53,8 @@ export function bucketQuantile(counts: number[], q: number, max: number): number
   let seen = 0;
   for (let i = 0; i < counts.length; i++) {
     seen += counts[i];
-    if (seen >= target) return i < HISTOGRAM_BOUNDS.length ? Math.min(HISTOGRAM_BOUNDS[i], max || HISTOGRAM_BOUNDS[i]) : max;
+    // Never above the largest latency seen (calls that took 0 ms report 0, not the first bucket's bound).
+    if (seen >= target) return i < HISTOGRAM_BOUNDS.length ? Math.min(HISTOGRAM_BOUNDS[i], max) : max;
   }
   return max;
 }
