@@ -4,7 +4,7 @@
  * user would pick instead.
  */
 import { jsCaller } from '../harness/callers.ts';
-import { OX_SHIM, oxBundles } from '../harness/ox-bundle.ts';
+import { OX_SHIM, oxBundles } from '../../test/adapters/ox/bundle.ts';
 import type { SteadyScenario } from '../harness/types.ts';
 import { FIXTURES, type BenchWorld } from '../harness/world.ts';
 

@@ -1,18 +1,18 @@
 /**
  * Scenes of the ox_lib family's tests: our ox_lib double (fixtures/ox_lib, written from the reference), Lua resources
  * in three flavours (unmodified ox consumer, aliased consumer, native API only), and JS resources running the REAL
- * npm package `@overextended/ox_lib` (its callback modules bundled by esbuild at test time into classic scripts that
- * define `OxClient` / `OxServer`; the bundle is built in memory, never written into the repo).
+ * npm package `@overextended/ox_lib` (bundle.ts: its callback modules bundled in memory into classic scripts that
+ * define `OxClient` / `OxServer`).
  */
 import path from 'node:path';
-import { build } from 'esbuild';
 import { expect } from 'vitest';
 import type { Emulator, Player } from '../../emulator/emulator.ts';
 import type { Machine } from '../../emulator/machine.ts';
 import { manifest } from '../../support/cfx.ts';
-import { addBridge, J_LUA, outs, repoRoot, scriptErrors, startAll } from '../../engine/lua-support.ts';
+import { addBridge, J_LUA, outs, scriptErrors, startAll } from '../../engine/lua-support.ts';
+import { OX_SHIM, oxBundles } from './bundle.ts';
 
-export { addBridge, outs, scriptErrors, startAll };
+export { addBridge, oxBundles, outs, scriptErrors, startAll };
 
 export const OX_DOUBLE = path.join(__dirname, 'fixtures', 'ox_lib');
 
@@ -66,39 +66,13 @@ export async function plainResource(emu: Emulator, name: string, scripts: { serv
   await emu.addInlineResource(name, files);
 }
 
-let bundles: Promise<{ client: string; server: string }> | undefined;
-
-/** The real package's callback modules as IIFE classic scripts (built once per test process). */
-export function oxBundles(): Promise<{ client: string; server: string }> {
-  bundles ??= (async () => {
-    const one = async (side: 'client' | 'server', globalName: string) => {
-      const fns = side === 'client' ? 'triggerServerCallback, onServerCallback' : 'triggerClientCallback, onClientCallback';
-      const out = await build({
-        stdin: { contents: `export { ${fns} } from '@overextended/ox_lib/${side}/callback';`, resolveDir: repoRoot, loader: 'js' },
-        bundle: true,
-        format: 'iife',
-        globalName,
-        platform: 'neutral',
-        mainFields: ['module', 'main'],
-        conditions: ['import'],
-        target: 'es2021',
-        write: false,
-        logLevel: 'silent',
-      });
-      return out.outputFiles[0].text;
-    };
-    return { client: await one('client', 'OxClient'), server: await one('server', 'OxServer') };
-  })();
-  return bundles;
-}
-
 /**
- * A JS resource using the real package: `ox.js` (the bundle) before `server.js` / `client.js`. A one-line shim gives
- * the emulation the `GetGameName` native the package's cache reads at load.
+ * A JS resource using the real package (bundle.ts): the shim, then the side's bundle, before `server.js` /
+ * `client.js`.
  */
 export async function oxJsResource(emu: Emulator, name: string, scripts: { server?: string; client?: string }): Promise<void> {
   const { client, server } = await oxBundles();
-  const files: Record<string, string> = { 'shim.js': `globalThis.GetGameName ??= () => 'fivem';` };
+  const files: Record<string, string> = { 'shim.js': OX_SHIM };
   const lines: string[] = [];
   if (scripts.server !== undefined) {
     lines.push(`server_scripts { 'shim.js', 'ox-server.js', 'server.js' }`);

@@ -1,9 +1,13 @@
 /**
- * The REAL npm package `@overextended/ox_lib` for the ox cases: its callback modules bundled by esbuild, in memory,
- * into classic scripts that define `OxClient` / `OxServer` (as the adapter tests do; nothing is written into the repo).
+ * The REAL npm package `@overextended/ox_lib` for JS resources in the emulation: its callback modules bundled by
+ * esbuild, in memory, into classic scripts that define `OxClient` / `OxServer` (nothing is written into the repo). Used
+ * by the ox_lib family's tests (support.ts) and the bench's ox cases; no test runner needed.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { REPO_ROOT } from './world.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 let bundles: Promise<{ client: string; server: string }> | undefined;
 
@@ -24,11 +28,11 @@ async function bundle(side: 'client' | 'server', globalName: string): Promise<st
   return out.outputFiles[0].text;
 }
 
-/** The two bundles (built once per process). */
+/** The two bundles, as IIFE classic scripts (built once per process). */
 export function oxBundles(): Promise<{ client: string; server: string }> {
   bundles ??= (async () => ({ client: await bundle('client', 'OxClient'), server: await bundle('server', 'OxServer') }))();
   return bundles;
 }
 
-/** The package reads `GetGameName` when it loads; the emulation has no such native. */
+/** A one-line script to load first: the package reads the `GetGameName` native at load, which the emulation lacks. */
 export const OX_SHIM = `globalThis.GetGameName ??= () => 'fivem';`;
