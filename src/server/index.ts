@@ -53,14 +53,23 @@ exports('GetDirectory', (side: string, player?: number): DirectoryDelta =>
 onNet(DIRECTORY_EVENTS.hello, () => {
   emitNet(DIRECTORY_EVENTS.toClients, Number(source), serverNames.entries());
 });
+/**
+ * Most client callback names one player may hold: far above what a client's resources register, and a bound for a
+ * cheater announcing junk (it would otherwise keep growing until the player drops; issue: security).
+ */
+const MAX_CLIENT_NAMES = 1000;
+/** A resource name as FiveM allows them: what an announced address may be (frames.ts reads FROM with the same rule). */
+const RESOURCE_NAME = /^[\w.\-:@\[\]]{1,64}$/;
 onNet(DIRECTORY_EVENTS.announce, (delta: unknown) => {
   const player = Number(source);
-  if (!Array.isArray(delta) || delta.length > 1000) return;
+  if (!(player > 0) || !Array.isArray(delta) || delta.length > 1000) return;
   const names = namesOf(player);
   for (const item of delta) {
     if (!Array.isArray(item) || typeof item[0] !== 'string' || item[0].length > 200) continue;
-    if (typeof item[1] === 'string') names.claim(item[0], item[1], true);
-    else names.release(item[0], names.ownerOf(item[0]) ?? '');
+    if (typeof item[1] === 'string') {
+      if (!RESOURCE_NAME.test(item[1]) || (names.ownerOf(item[0]) === undefined && names.size >= MAX_CLIENT_NAMES)) continue;
+      names.claim(item[0], item[1], true);
+    } else names.release(item[0], names.ownerOf(item[0]) ?? '');
   }
 });
 

@@ -106,3 +106,19 @@ describe('the payload cap counts every level of what arrives', () => {
     expect(w.violations()).toEqual([]);
   });
 });
+
+describe("a client's announced names are bounded", () => {
+  it('finding: a client could announce junk names (and addresses of any length) without bound while connected', async () => {
+    const w = await fuzzWorld(emu(), { hold: false });
+    for (let k = 0; k < 5; k++) inject(emu(), 'cbb:announce', [Array.from({ length: 1000 }, (_, i) => [`junk:${k}:${i}`, 'fz_js'])], w.cheater);
+    inject(emu(), 'cbb:announce', [[['long:address', 'x'.repeat(100_000)], ['bad:address', 'not a resource!']]], w.cheater);
+    await emu().advance(500);
+    const names = w.bridge<Array<[string, string]>>(`clientNames.get(${w.cheater.netId}).entries()`);
+    expect(names.length).toBeLessThanOrEqual(1000);
+    expect(names.some(([name]) => name.endsWith('address'))).toBe(false);
+    // Its own names still go in once it releases junk (a real client never holds that many).
+    inject(emu(), 'cbb:announce', [[['junk:0:0', null], ['fz:mine', 'fz_js']]], w.cheater);
+    await emu().advance(200);
+    expect(w.bridge<string | undefined>(`clientNames.get(${w.cheater.netId}).ownerOf('fz:mine')`)).toBe('fz_js');
+  });
+});
