@@ -17,7 +17,7 @@ const HELP = `npm start -- [options]
   --misbehaving N   how many of them misbehave: a spammer, a prober, a laggy one, a leaver (default: 4, at most half)
   --latency MS      one-way network latency of each player (default 30)
   --port P          HTTP port of the dashboard (default 30120; another free one if taken; 0: any)
-  --duration S      stop after S seconds (default: run until Ctrl-C)`;
+  --duration S      stop after S seconds of wall time (default: run until Ctrl-C)`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -58,8 +58,9 @@ console.log(`Dashboard: ${sandbox.url}`);
 sandbox.run();
 
 let stopping = false;
+const endAt = Date.now() + duration * 1000;
 const refresh = setInterval(() => {
-  if (sandbox.seconds >= duration) return void stop();
+  if (Date.now() >= endAt) return void stop();
   void screen.refresh();
 }, 1000);
 

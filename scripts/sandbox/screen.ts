@@ -74,7 +74,9 @@ export class Screen {
     for (let i = from; i < logs.length; i++) {
       const l = logs[i];
       if (l.machine !== 'server' || !(l.error || NOTEWORTHY.test(l.text))) continue;
-      this.recent.push(`[${l.resource}] ${strip(l.text.split('\n')[0])}`);
+      // The bridge's own lines already start with [callback_bridge].
+      const text = strip(l.text.split('\n')[0]);
+      this.recent.push(text.startsWith(`[${l.resource}]`) ? text : `[${l.resource}] ${text}`);
       if (this.recent.length > 5) this.recent.shift();
     }
     this.lastLog = logs[logs.length - 1];

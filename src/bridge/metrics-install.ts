@@ -41,7 +41,10 @@ export function installServerMetrics(version: string): MetricsService {
     token: () => GetConvar(TOKEN_CONVAR, ''),
     page: { html: DASHBOARD_HTML, csp: DASHBOARD_CSP },
     now: () => GetGameTimer(),
-    log: (message) => console.log(`callback_bridge: ${message}`),
+    log: (message) => console.log(`[callback_bridge] ${message}`),
   }));
+  const token = GetConvar(TOKEN_CONVAR, '') !== '';
+  console.log(`[callback_bridge] ${version} running; metrics: cbmetrics in this console, /callback_bridge/ on this server's HTTP port (` +
+    `${token ? 'loopback, or with the token' : `loopback only: set ${TOKEN_CONVAR} for other addresses`})`);
   return service;
 }

@@ -1,4 +1,6 @@
 local me = GetPlayerServerId(PlayerId())
+-- Each player's choices repeat from run to run (the emulation's time and network are deterministic too).
+math.randomseed(me * 7919)
 
 local function roleOf(id)
     for entry in GetConvar('sandbox:roles', ''):gmatch('[^,]+') do
