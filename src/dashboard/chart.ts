@@ -18,6 +18,11 @@ export function niceCeil(v: number): number {
   return 10 * p;
 }
 
+/** A y-axis value that fits the left margin: 37.5, 250, 2.5k. */
+export function axisLabel(v: number): string {
+  return v >= 1000 ? `${Number((v / 1000).toPrecision(3))}k` : String(Number(v.toPrecision(3)));
+}
+
 const PAD = { left: 44, right: 8, top: 8, bottom: 20 };
 
 /**
@@ -60,7 +65,7 @@ export function drawChart(canvas: HTMLCanvasElement, times: number[], lines: Cha
     g.moveTo(PAD.left, Math.round(y(v)) + 0.5);
     g.lineTo(width - PAD.right, Math.round(y(v)) + 0.5);
     g.stroke();
-    g.fillText(`${Number(v.toPrecision(3))}${i === 4 ? ` ${unit}` : ''}`, PAD.left - 4, y(v));
+    g.fillText(`${axisLabel(v)}${i === 4 ? ` ${unit}` : ''}`, PAD.left - 4, y(v));
   }
   g.textBaseline = 'top';
   g.textAlign = 'left';

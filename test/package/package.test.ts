@@ -46,6 +46,45 @@ describe('npm run package', () => {
     for (const n of names) expect(Buffer.from(entries[n]).equals(fs.readFileSync(path.join(root, n.slice('callback_bridge/'.length)))), n).toBe(true);
   });
 
+  it("follows the README's install: its server.cfg lines, with the options on, start the bridge and an unmodified ESX script", async () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /## Install on a server[\s\S]*?```cfg\n([\s\S]*?)```/.exec(readme)![1];
+    // Every optional line switched on; the framework line stays (no es_extended here: the stand-in answers), and
+    // "my_shop" is the ESX example, copied next to the bridge as a server owner would.
+    const lines = block.split('\n').map((l) => l.trim().replace(/^# (setr?|add_ace) /, '$1 ')).filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.replace(/\s+#.*$/, '').replace('my_shop', 'esx_shop'));
+    expect(lines).toEqual([
+      'setr callback_bridge:standin "es_extended"', 'set callback_bridge:metricsToken "a-long-random-string"',
+      'add_ace group.admin command.cbmetrics allow', 'add_ace group.admin command.cbmetrics_reset allow',
+      'ensure es_extended', 'ensure callback_bridge', 'ensure esx_shop',
+    ]);
+    const resources = path.join(dir, 'resources');
+    fs.cpSync(path.join(dir, 'callback_bridge'), path.join(resources, 'callback_bridge'), { recursive: true });
+    fs.cpSync(path.join(root, 'examples/esx_shop'), path.join(resources, 'esx_shop'), { recursive: true });
+    const emu = await Emulator.create();
+    try {
+      await emu.addResources(resources);
+      for (const line of lines) emu.executeCommand(emu.server, line);
+      const player = emu.connect({ name: 'Owner' });
+      await emu.advance(500);
+      expect(emu.output(/^\[server\] \[callback_bridge\] \[callback_bridge\] 0\.1\.0 running; .*loopback, or with the token/)).toHaveLength(1);
+      expect(emu.output('[callback_bridge] adapter esx attached (standin)').length).toBeGreaterThan(0);
+      emu.executeCommand(player.machine, 'shop buy bread 2');
+      await emu.advance(500);
+      expect(emu.output(/^\[client 1\] \[esx_shop\] bought bread, 990 left/)).toHaveLength(1);
+      emu.executeCommand(emu.server, 'cbmetrics');
+      await emu.advance(1500);
+      expect(emu.output(/esx_shop:buy\s+served\s+callback_bridge\s+\S+\s+1\s/)).toHaveLength(1);
+      await emu.http.start();
+      const remote = { 'X-Forwarded-For': '198.51.100.4' };
+      expect((await fetch(`${emu.http.url}/callback_bridge/metrics`, { headers: remote })).status).toBe(401);
+      const open = await fetch(`${emu.http.url}/callback_bridge/metrics`, { headers: { ...remote, Authorization: 'Bearer a-long-random-string' } });
+      expect(open.status).toBe(200);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('loads in the emulation from the unpacked folder and serves every path', async () => {
     const emu = await Emulator.create();
     try {
