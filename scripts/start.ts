@@ -72,5 +72,14 @@ async function stop(): Promise<void> {
   console.log(['', ...screen.final(), '', `stopped after ${Math.round(sandbox.seconds)} s`].join('\n'));
   process.exit(0);
 }
-process.on('SIGINT', () => (stopping ? process.exit(130) : void stop()));
+// Ctrl-C reaches npm, tsx and this process at once, and tsx relays it once more: a second SIGINT within a second is
+// the same Ctrl-C. A later one forces the exit.
+let firstSigint = 0;
+process.on('SIGINT', () => {
+  if (!stopping) {
+    firstSigint = Date.now();
+    return void stop();
+  }
+  if (Date.now() - firstSigint > 1000) process.exit(130);
+});
 process.on('SIGTERM', () => void stop());
