@@ -20,7 +20,8 @@ soak: ${r.clients} clients, ${r.virtualMinutes} virtual minutes in ${r.wallSecon
   abuse blocked       ${blocked.map(([c, n]) => `${c} ${n}`).join(', ')}
   players kicked      ${r.kicked} (by FiveM's own limiters)
   maximum pending     ${r.maxPending}
-  memory (after GC)   JS heap ${r.memoryMB.start.heap} MB at start, ${r.memoryMB.end.heap} MB at end; Lua VM memory ${r.memoryMB.start.wasm} MB, ${r.memoryMB.end.wasm} MB
+  memory (after GC)   start: JS heap ${r.memoryMB.start.heap} MB, Lua resource ${r.memoryMB.start.luaResource} MB, Lua VM ${r.memoryMB.start.wasm} MB
+                      end:   JS heap ${r.memoryMB.end.heap} MB, Lua resource ${r.memoryMB.end.luaResource} MB, Lua VM ${r.memoryMB.end.wasm} MB (its high-water mark)
   tables at rest      ${Object.keys(r.tablesAboveBaseline).length ? JSON.stringify(r.tablesAboveBaseline) : 'all back to baseline'}
   script errors       ${r.scriptErrors.length ? r.scriptErrors.join('\n') : 'none'}`);
 const clean = !Object.keys(r.tablesAboveBaseline).length && !r.scriptErrors.length && !r.errorsByCode.WRONG;

@@ -11,7 +11,7 @@ import { jsGlobals, useEmulator } from '../support/cfx.ts';
 import { addBridge, jsResource, luaResource, outOf, startAll } from '../engine/lua-support.ts';
 
 const emu = useEmulator();
-const RUNS = Number(process.env.MODEL_RUNS ?? 40);
+const RUNS = Number(process.env.MODEL_RUNS ?? 25);
 const RES = ['md_js', 'md_lua'] as const;
 type Res = (typeof RES)[number];
 const NAMES = ['m:a', 'm:b', 'm:c'];

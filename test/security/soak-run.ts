@@ -37,6 +37,14 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
+/** JS heap used; array buffers (the Lua VM's WebAssembly memory: a high-water mark, it never shrinks); the Lua
+ * resource's own live heap after a full collection (collectgarbage('count')). MB. */
+export interface Memory {
+  heap: number;
+  wasm: number;
+  luaResource: number;
+}
+
 export interface SoakReport {
   clients: number;
   virtualMinutes: number;
@@ -46,8 +54,7 @@ export interface SoakReport {
   abuseSent: number;
   abuseBlocked: Record<string, number>;
   maxPending: number;
-  /** JS heap used, and array buffers (the Lua VM's WebAssembly memory: it grows to its high-water mark, never shrinks). */
-  memoryMB: { start: { heap: number; wasm: number }; end: { heap: number; wasm: number } };
+  memoryMB: { start: Memory; end: Memory };
   tablesAboveBaseline: Sizes;
   scriptErrors: string[];
   kicked: number;
@@ -72,7 +79,8 @@ AddEventHandler('sk:stats', function()
   for _, row in ipairs(e.metrics:snapshot()) do
     if row.role == 'handler' then for code, n in pairs(row.errors) do errors[code] = (errors[code] or 0) + n end end
   end
-  STATS = json.encode({ counters = e.metrics.counters, errors = errors })
+  collectgarbage('collect')
+  STATS = json.encode({ counters = e.metrics.counters, errors = errors, kb = collectgarbage('count') })
 end)
 ${LUA_SIZES}`;
 
@@ -106,10 +114,18 @@ export async function runSoak({ clients, minutes, seed = 7, log = () => undefine
     if (i % 50 === 49) await emu.advance(100);
   }
   await emu.advance(2000);
+  const luaStats = () => {
+    emu.server.triggerLocal('sk:stats');
+    return JSON.parse(String(luaGlobal(emu.server, 'sk_lua', 'STATS'))) as { counters: Record<string, number>; errors: Record<string, number>; kb: number };
+  };
   const heap = () => {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    return { heap: Math.round((m.heapUsed / 1e6) * 10) / 10, wasm: Math.round((m.arrayBuffers / 1e6) * 10) / 10 };
+    return {
+      heap: Math.round((m.heapUsed / 1e6) * 10) / 10,
+      wasm: Math.round((m.arrayBuffers / 1e6) * 10) / 10,
+      luaResource: Math.round(luaStats().kb / 100) / 10,
+    };
   };
   const memStart = heap();
 
@@ -121,10 +137,6 @@ export async function runSoak({ clients, minutes, seed = 7, log = () => undefine
     const errors: Record<string, number> = {};
     for (const row of engine.metrics.snapshot()) if (row.role === 'handler') for (const [c, n] of Object.entries(row.errors)) errors[c] = (errors[c] ?? 0) + (n as number);
     return { counters: { ...engine.metrics.counters }, errors };
-  };
-  const luaStats = () => {
-    emu.server.triggerLocal('sk:stats');
-    return JSON.parse(String(luaGlobal(emu.server, 'sk_lua', 'STATS'))) as ReturnType<typeof tsStats>;
   };
   const engines: Record<string, () => ReturnType<typeof tsStats>> = {
     sk_js: () => tsStats(jsGlobals(emu.server, 'sk_js').CallbackBridge.engine),
