@@ -43,8 +43,11 @@ export class Directory {
     return this.owners.get(name);
   }
 
+  /** Entries that are not `[string, string | null]` are skipped, as the Lua twin does (issue: security, fuzzing). */
   apply(delta: DirectoryDelta): void {
-    for (const [name, owner] of delta) {
+    for (const item of delta as unknown[]) {
+      if (!Array.isArray(item)) continue;
+      const [name, owner] = item;
       if (typeof name !== 'string') continue;
       if (typeof owner === 'string') this.owners.set(name, owner);
       else this.owners.delete(name);

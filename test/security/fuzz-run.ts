@@ -38,6 +38,8 @@ export interface Target {
   event: string;
   /** How argument lists are drawn for it. */
   args: fc.Arbitrary<unknown[]>;
+  /** Sent by the server to the bystander's client instead (what a client listens to comes from the server only). */
+  toClient?: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function fuzz(
         const sentBefore = w.sent.length;
         for (const args of inputs) {
           count++;
-          inject(emu, target.event, resolve(args, liveValues, pick), w.cheater);
+          inject(emu, target.event, resolve(args, liveValues, pick), w.cheater, target.toClient ? w.bystander : undefined);
         }
         await emu.advance(60);
         expect(ourErrors(emu), `script errors after ${target.event}`).toEqual([]);

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getLuaVm } from '../emulator/lua/lua-vm.ts';
-import { useEmulator } from '../support/cfx.ts';
-import { runForString, twinState } from '../engine/lua-support.ts';
+import { jsGlobals, useEmulator } from '../support/cfx.ts';
+import { luaResource, runForString, scriptErrors, startAll, twinState } from '../engine/lua-support.ts';
 import { fuzzWorld } from './fuzz-world.ts';
 import { inject, nested } from './hostile.ts';
 import { grown, luaEngineSizes, tsEngineSizes } from './sizes.ts';
@@ -120,5 +120,18 @@ describe("a client's announced names are bounded", () => {
     inject(emu(), 'cbb:announce', [[['junk:0:0', null], ['fz:mine', 'fz_js']]], w.cheater);
     await emu().advance(200);
     expect(w.bridge<string | undefined>(`clientNames.get(${w.cheater.netId}).ownerOf('fz:mine')`)).toBe('fz_js');
+  });
+});
+
+describe('a client holds under anything its server sends', () => {
+  it("finding: a directory update whose entries were not pairs threw in the client's engines (TS; the Lua twin skipped them)", async () => {
+    const w = await fuzzWorld(emu(), { hold: false });
+    await luaResource(emu(), 'lua_cl', { client: `RegisterCallback('cl:x', function() return 1 end)` });
+    startAll(emu(), 'lua_cl');
+    await emu().advance(300);
+    inject(emu(), 'cbb:dir', [[7, 'x', null, {}, ['ok:name', 'fz_js'], [1, 2]]], null, w.bystander);
+    await emu().advance(200);
+    expect(scriptErrors(emu())).toEqual([]);
+    expect(jsGlobals(w.bystander.machine, 'fz_js').CallbackBridge.engine.coordinator.ownerOnOtherSide('ok:name', 0)).toBe('fz_js');
   });
 });
