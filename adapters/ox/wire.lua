@@ -178,7 +178,8 @@ return function(engine, errors)
     answering[name] = true
     local options = { timeout = timeout }
     transport.onNet(PREFIX .. name, function(from, resource, key, ...)
-      if type(resource) ~= 'string' or type(key) ~= 'string' then
+      -- The caller's resource names the reply event: a resource name only, as answer.ts checks (issue: security).
+      if type(resource) ~= 'string' or #resource > 64 or not resource:find('^[%w_%.%-:@%[%]]+$') or type(key) ~= 'string' then
         counters.malformed = counters.malformed + 1
         return
       end
