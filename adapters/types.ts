@@ -40,3 +40,11 @@ export interface Adapter {
   /** Starts serving in `mode`; returns the function that undoes everything it did (detach). */
   attach(ctx: AdapterContext, mode: AdapterMode): () => void;
 }
+
+/**
+ * A family's piece for JS resources on the in-resource TS engine (`dist/callbacks.js`, `createBridge`), the JS twin of
+ * its `import.lua`: `createBridge` runs every piece listed in `adapters/index-js.ts` on the engine it makes. The piece
+ * runs in that resource, before its scripts; it looks for its framework itself, when it needs it (the framework may
+ * start before or after the resource).
+ */
+export type JsPiece = (engine: CallbackEngine) => void;

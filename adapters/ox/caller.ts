@@ -10,7 +10,8 @@
  *
  * Improving on ox (§1.10, #826): keys are unguessable, a reply on the server is believed only from the player the
  * request went to, a client drops local spoofs, a dropped player ends the call at once, and every call has a timeout.
- * In-resource engines (`@callback_bridge/import.lua`) do the same in their own resource (adapters/ox/wire.lua).
+ * In-resource engines do the same in their own resource, as callers named after it: Lua ones (`@callback_bridge/import.lua`)
+ * in adapters/ox/wire.lua, JS ones (`dist/callbacks.js`, `createBridge`) with this class (include.ts).
  */
 import { CallbackError, type CallbackErrorCode } from '../../src/core/errors.ts';
 import type { Outcome } from '../../src/core/pending-requests.ts';
@@ -18,6 +19,15 @@ import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
 import type { CallbackEngine } from '../../src/engine/engine.ts';
 import type { OxWire } from './cfx.ts';
 import { CB_INVALID, newKey, requestEvent, responseEvent, VALIDATE_EVENT } from './protocol.ts';
+
+/** Runs `send`, which sends `cost` events, now or later in order (pacing.ts); the bridge sends at once. */
+export type Pace = (cost: number, send: () => void) => void;
+
+export interface CallerOptions {
+  /** The caller's resource: it names the response channel `__ox_cb_<resource>` (default: the bridge). */
+  resource?: string;
+  pace?: Pace;
+}
 
 interface Call {
   name: string;
@@ -31,14 +41,19 @@ interface Call {
 export class OxWireCaller {
   private readonly pending = new Map<string, Call>();
   private readonly stops: Array<() => void> = [];
+  private readonly resource: string;
+  private readonly pace: Pace;
 
   constructor(
     private readonly engine: CallbackEngine,
     private readonly wire: OxWire,
+    { resource = BRIDGE_RESOURCE, pace = (_cost, send) => send() }: CallerOptions = {},
   ) {
+    this.resource = resource;
+    this.pace = pace;
     const counters = engine.metrics.counters;
     this.stops.push(
-      wire.listenNet(responseEvent(BRIDGE_RESOURCE), (from, [key, ...values]) => {
+      wire.listenNet(responseEvent(resource), (from, [key, ...values]) => {
         const call = typeof key === 'string' ? this.pending.get(key) : undefined;
         if (!call) return void counters.lateReplies++;
         // ox_lib's server believes any player's reply (#826); we only the target's.
@@ -66,8 +81,11 @@ export class OxWireCaller {
     metrics.started('caller', name);
     const timer = setTimeout(() => this.settle(key, this.failure('TIMEOUT', name)), Math.max(0, timeout));
     this.pending.set(key, { name, player, startedAt: this.engine.transport.now(), timer, done });
-    this.wire.send(VALIDATE_EVENT, player, name, BRIDGE_RESOURCE, key);
-    this.wire.send(requestEvent(name), player, BRIDGE_RESOURCE, key, ...args);
+    this.pace(2, () => {
+      if (!this.pending.has(key)) return; // ended while it waited for the budget
+      this.wire.send(VALIDATE_EVENT, player, name, this.resource, key);
+      this.wire.send(requestEvent(name), player, this.resource, key, ...args);
+    });
   }
 
   /** Ends every call (the adapter detaches: nobody listens for their replies any more). */

@@ -8,7 +8,8 @@
  * - `standin` when no ox_lib resource exists and `callback_bridge:standin` names `ox_lib`: the same, plus ox_lib's
  *   registry exports and `ox_lib:validateCallback` (standin.ts).
  *
- * The Lua alias of `lib.callback` (L2) is `adapters/ox/import.lua`.
+ * The Lua alias of `lib.callback` (L2) is `adapters/ox/import.lua`; in-resource engines fall back to the ox wire in
+ * their own resource: Lua ones through `wire.lua`, JS ones through `include.ts`.
  */
 import type { Adapter, AdapterContext, AdapterMode } from '../types.ts';
 import { answerOxCallers } from './answer.ts';

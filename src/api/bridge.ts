@@ -13,6 +13,8 @@
  * const queue = bridge.queue({ concurrency: 2 });
  * const first = await queue.withOptions({ priority: 5 }).triggerServer('shop:price', 'bread');
  */
+import { jsPieces } from '../../adapters/index-js.ts';
+import type { JsPiece } from '../../adapters/types.ts';
 import { CallbackError } from '../core/errors.ts';
 import type { Outcome } from '../core/pending-requests.ts';
 import { EngineCallQueue, type QueuedCallOptions, type QueueOptions } from '../engine/call-queue.ts';
@@ -140,10 +142,17 @@ function make<S extends CallbackMap, C extends CallbackMap>(engine: CallbackEngi
   };
 }
 
-/** Creates the engine for this resource over the real CitizenFX runtime (once per resource). */
-export function createBridge<S extends CallbackMap = CallbackMap, C extends CallbackMap = CallbackMap>(transport: Transport = cfxTransport()): CallbackBridge<S, C> {
+/**
+ * Creates the engine for this resource over the real CitizenFX runtime (once per resource), with the API families'
+ * pieces for JS resources (`adapters/index-js.ts`: e.g. calls that end NOT_FOUND tried over ox_lib's wire).
+ */
+export function createBridge<S extends CallbackMap = CallbackMap, C extends CallbackMap = CallbackMap>(
+  transport: Transport = cfxTransport(),
+  pieces: readonly JsPiece[] = jsPieces,
+): CallbackBridge<S, C> {
   const exportsOf = () => (globalThis as unknown as { exports: Record<string, any> }).exports[BRIDGE_RESOURCE];
   const engine = new CallbackEngine(transport, bridgeCoordinator(transport, exportsOf));
+  for (const attach of pieces) attach(engine);
   return make<S, C>(engine, {});
 }
 

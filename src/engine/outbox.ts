@@ -30,8 +30,11 @@ export class Outbox {
   private readonly open = new Map<string, OpenBatch>();
   /** Sealed batches (full, or a big frame alone) waiting to be sent, in order. */
   private readonly queue: OpenBatch[] = [];
-  /** Client only: events and reliable bytes per second (one key: a client only ever sends to the server). */
-  private readonly events: RateLimiter<number> | null;
+  /**
+   * Client only: events and reliable bytes per second (one key: a client only ever sends to the server). `events` is
+   * the resource's whole event budget: whatever else the resource sends for the engine takes from it too.
+   */
+  readonly events: RateLimiter<number> | null;
   private readonly bytes: RateLimiter<number> | null;
   /** Events sent so far, reliable and latent (for metrics and tests). */
   sent = { reliable: 0, latent: 0 };

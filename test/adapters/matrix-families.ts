@@ -101,8 +101,8 @@ export const FAMILIES: Record<string, Family> = {
       // A return-style JS handler answers one value.
       return: { sends: ['a'], cs: `CallbackBridge.register(N, () => { ran[N] = true; return 'a'; });`, sc: `CallbackBridge.registerClient(N, () => { ran[N] = true; return 'a'; });` },
     },
-    routes: () => ({ calls: ['engine'], reachedBy: ALL }),
-    gaps: { ox: 'documented gap (README, ox_lib L1): JS resources on dist/callbacks.js do not try the ox wire after NOT_FOUND yet' },
+    // Its engine tries the ox wire after NOT_FOUND (adapters/ox/include.ts).
+    routes: () => ({ calls: ['engine', 'ox'], reachedBy: ALL }),
   },
   // ESX (es_extended 1.13)
   esx: {
