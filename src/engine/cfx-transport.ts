@@ -20,6 +20,8 @@ declare const TriggerLatentClientEvent: (event: string, target: number, bps: num
 declare const TriggerLatentServerEvent: (event: string, bps: number, ...args: unknown[]) => void;
 declare const setTick: (fn: () => void) => number;
 declare const clearTick: (id: number) => void;
+declare const setTimeout: (fn: () => void, ms: number) => unknown;
+declare const clearTimeout: (handle: unknown) => void;
 
 /** Latent events go at this many bytes per second (ref §3: <= 0 would mean 25000). */
 const LATENT_BPS = 256 * 1024;
@@ -28,7 +30,31 @@ export function cfxTransport(): Transport {
   const side: Side = IsDuplicityVersion() ? 'server' : 'client';
   const resource = GetCurrentResourceName();
   const g = globalThis as unknown as { source: unknown };
+  /**
+   * The engine's tick: run every frame by `tick` (a setTick) while it asks to. `timer` (a setTimeout) starts it again at
+   * `timerAt`; it is kept when the engine wakes earlier (a timer is set or moved only for an earlier time), so a
+   * call costs no timer: with the default 30 s deadline one timer serves every call in flight.
+   */
+  let ticker: () => boolean | number = () => false;
   let tick: number | null = null;
+  let timer: unknown = null;
+  let timerAt = Infinity;
+  const step = () => {
+    const next = ticker();
+    if (next === true) return;
+    if (tick !== null) clearTick(tick);
+    tick = null;
+    if (next === false || next >= timerAt) return;
+    if (timer !== null) clearTimeout(timer);
+    timerAt = next;
+    // FiveM's timers fire on the first tick where `now - start > ms` (ref §1.4): this one fires at `next` or after.
+    timer = setTimeout(wakeUp, Math.max(0, next - GetGameTimer() - 1));
+  };
+  const wakeUp = () => {
+    timer = null;
+    timerAt = Infinity;
+    if (tick === null) tick = setTick(step);
+  };
 
   return {
     side,
@@ -54,13 +80,8 @@ export function cfxTransport(): Transport {
     },
     emitLocal: (event, ...args) => emit(event, ...args),
     everyTick(fn) {
-      if (tick !== null) return;
-      tick = setTick(() => {
-        if (!fn() && tick !== null) {
-          clearTick(tick);
-          tick = null;
-        }
-      });
+      ticker = fn;
+      if (tick === null) tick = setTick(step);
     },
     onPlayerDropped(fn) {
       if (side !== 'server') return;

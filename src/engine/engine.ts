@@ -248,13 +248,18 @@ export class CallbackEngine {
         this.pending.settle(frame.id, { ok: false, error: new CallbackError(frame.code, request.name, frame.message) });
       }
     }
-    this.wake();
+    // A handler still running has a deadline to keep (replies queued meanwhile woke the engine already).
+    if (isRequest && this.responder.serving.size > 0) this.wake();
   }
 
   // ---- time and lifecycle ----
 
-  /** One frame: due retries, deadlines, then the outbox. Keeps ticking while anything waits. */
-  private readonly tick = (): boolean => {
+  /**
+   * One frame: due retries, deadlines, then the outbox. Ticks on every frame only while the outbox waits for its
+   * budget; otherwise it sleeps until the next thing due (a deadline, a retry, the sweep of held rate buckets): an
+   * engine waiting for replies costs no frame (the outbox wakes it when a frame is queued).
+   */
+  private readonly tick = (): boolean | number => {
     const now = this.transport.now();
     if (this.retries.length) {
       const due = this.retries.filter((r) => r[0] <= now);
@@ -269,9 +274,12 @@ export class CallbackEngine {
       this.sweptAt = now;
       this.responder.checks.sweep(now);
     }
-    const waiting = this.outbox.flush(now);
-    // Buckets keep it ticking too: an engine that went idle would keep them until its next call (issue: security).
-    return waiting || this.pending.size > 0 || this.responder.serving.size > 0 || this.retries.length > 0 || this.responder.checks.holding;
+    if (this.outbox.flush(now)) return true;
+    let next = Math.min(this.pending.nextDeadline(), this.responder.serving.nextDeadline());
+    for (const [due] of this.retries) next = Math.min(next, due);
+    // Held buckets wake it for their sweep: an engine that went idle would keep them until its next call (issue: security).
+    if (this.responder.checks.holding) next = Math.min(next, this.sweptAt + SWEEP_MS);
+    return next === Infinity ? false : Math.max(next, now + 1);
   };
 
   private wake(): void {

@@ -25,8 +25,13 @@ export interface Transport {
   onLocal(event: string, handler: (invoker: string | null, args: unknown[]) => void): void;
   /** Raises a local event on this machine. */
   emitLocal(event: string, ...args: unknown[]): void;
-  /** Runs `fn` once per frame while it returns true; stops when it returns false. Restarted by another call. */
-  everyTick(fn: () => boolean): void;
+  /**
+   * Runs `fn` on the next frame, then as it says: `true` on the frame after; a number (ms, as `now()`) on the first
+   * frame at or after that time at the latest, with no frame in between; `false` not again. Another call while `fn`
+   * waits runs it on the next frame too. `fn` may run before the time it gave (it then says again what next). One
+   * `fn` per transport (the engine's tick).
+   */
+  everyTick(fn: () => boolean | number): void;
   /** Calls `fn(player)` when a player drops (server only; never on a client). */
   onPlayerDropped(fn: (player: number) => void): void;
   /** Calls `fn(resource)` when any resource on this machine starts stopping (`onResourceStop`, immediate). */
