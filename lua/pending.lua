@@ -2,12 +2,11 @@
 -- Every way a request ends (reply, error reply, timeout, drop, resource stop) goes through `settle`, the one place
 -- that removes an entry, so no path can forget the deadline or the indexes.
 local use = ...
-local Heap = use('heap')
 local errors = use('errors')
 
-local ceil, next = math.ceil, next
+local ceil, next, huge = math.ceil, next, math.huge
 
----Deadlines are grouped into slots this wide (ms): expiry runs per frame anyway, and a slot costs nothing per request.
+---Deadlines are rounded up to slots this wide (ms) before they are compared with now (both twins, the same frame).
 local SLOT_MS = 10
 
 ---@class PendingRequest
@@ -18,19 +17,28 @@ local SLOT_MS = 10
 ---@field startedAt number
 ---@field deadline number
 ---@field done fun(entry: PendingRequest, ok: boolean, a: any, b: any, c: any) called once, after the entry is gone
+---@field qprev PendingRequest|nil the table's link: the request before it in its group
+---@field qnext PendingRequest|nil the table's link: the request after it in its group
+---@field qgroup DeadlineGroup|nil the table's link: its group
+
+---The requests with one time to live (`deadline - startedAt`): since time only moves forward, each one joins the end
+---and they come due from the front. A settled request leaves its list at once, so nothing stays behind it.
+---@class DeadlineGroup
+---@field ttl number
+---@field head PendingRequest|nil
+---@field tail PendingRequest|nil
 
 ---@class PendingRequests
 ---@field size integer
 ---@field byId table<integer, PendingRequest>
 ---@field byPlayer table<integer, table<integer, true>>
----@field slots table<number, table<integer, true>>
----@field heap MinHeap
+---@field groups table<number, DeadlineGroup> lists of requests with a deadline, by time to live; a list goes with its last request
 local Pending = {}
 Pending.__index = Pending
 
 ---@return PendingRequests
 function Pending.new()
-  return setmetatable({ size = 0, byId = {}, byPlayer = {}, slots = {}, heap = Heap.new() }, Pending)
+  return setmetatable({ size = 0, byId = {}, byPlayer = {}, groups = {} }, Pending)
 end
 
 local function slotOf(deadline)
@@ -57,16 +65,34 @@ function Pending:add(entry)
     end
     set[id] = true
   end
-  if entry.deadline < math.huge then
-    local slot = slotOf(entry.deadline)
-    local set = self.slots[slot]
-    if not set then
-      set = {}
-      self.slots[slot] = set
-      self.heap:push(slot)
+  local deadline = entry.deadline
+  if deadline < huge then
+    local ttl = deadline - entry.startedAt
+    local group = self.groups[ttl]
+    if not group then
+      group = { ttl = ttl }
+      self.groups[ttl] = group
     end
-    set[id] = true
+    entry.qgroup = group
+    -- Time only moves forward, so this is the end; a clock that went back walks to its place.
+    local after = group.tail
+    while after and after.deadline > deadline do after = after.qprev end
+    entry.qprev = after
+    local following
+    if after then following = after.qnext else following = group.head end
+    entry.qnext = following
+    if following then following.qprev = entry else group.tail = entry end
+    if after then after.qnext = entry else group.head = entry end
   end
+end
+
+---Takes `entry` out of its deadline list (and the list out of the table once empty).
+local function unlink(self, entry)
+  local group, before, after = entry.qgroup, entry.qprev, entry.qnext
+  if before then before.qnext = after else group.head = after end
+  if after then after.qprev = before else group.tail = before end
+  entry.qprev, entry.qnext, entry.qgroup = nil, nil, nil
+  if not group.head then self.groups[group.ttl] = nil end
 end
 
 ---Ends request `id` and calls its `done(entry, ok, a, b, c)`: `(true, values, first, count)` for a reply,
@@ -85,17 +111,7 @@ function Pending:settle(id, ok, a, b, c)
       if next(set) == nil then self.byPlayer[player] = nil end
     end
   end
-  if entry.deadline < math.huge then
-    -- The slot's set stays until its time comes, so the heap stays exact.
-    local set = self.slots[slotOf(entry.deadline)]
-    if set then set[id] = nil end
-  end
-  -- The last one gone: the slots of deadlines still to come are all empty. Dropped now, since an engine with nothing
-  -- pending stops ticking and would keep them until its next call.
-  if self.size == 0 and self.heap.size > 0 then
-    self.slots = {}
-    self.heap:clear()
-  end
+  if entry.qgroup then unlink(self, entry) end
   entry.done(entry, ok, a, b, c)
   return true
 end
@@ -111,23 +127,33 @@ function Pending:fail(id, code, message)
   return self:settle(id, false, code, message or errors.message(code, entry.name))
 end
 
----Times out everything whose deadline is at or before `now`; returns how many.
+---Times out everything whose deadline slot is at or before `now`; returns how many.
 ---@param now number
 ---@return integer
 function Pending:expire(now)
-  local n, heap = 0, self.heap
-  while heap.size > 0 and heap[1] <= now do
-    local slot = heap:pop()
-    local ids = self.slots[slot]
-    self.slots[slot] = nil
-    if ids then
-      -- Every deadline in a slot is at or before the slot's time, so the whole slot is due.
-      for id in pairs(ids) do
-        if self:fail(id, 'TIMEOUT') then n = n + 1 end
-      end
+  if next(self.groups) == nil then return 0 end
+  local n, due = 0, {}
+  -- Listed first: a `done` may start a call, which may add a group (no new keys during a traversal).
+  for _, group in pairs(self.groups) do due[#due + 1] = group end
+  for i = 1, #due do
+    local group = due[i]
+    -- Failing one may settle others (its `done` can): the front is read again each time.
+    while group.head and slotOf(group.head.deadline) <= now do
+      if self:fail(group.head.id, 'TIMEOUT') then n = n + 1 end
     end
   end
   return n
+end
+
+---The earliest deadline slot of a request still waiting, or math.huge.
+---@return number
+function Pending:nextDeadline()
+  local nextAt = huge
+  for _, group in pairs(self.groups) do
+    local slot = slotOf(group.head.deadline)
+    if slot < nextAt then nextAt = slot end
+  end
+  return nextAt
 end
 
 ---Ends each request of the list `ids` with `code` (ids collected first: failing one changes the sets); returns how

@@ -4,7 +4,6 @@
  * deadline or the indexes.
  */
 import { CallbackError, type CallbackErrorCode } from './errors.ts';
-import { MinHeap } from './min-heap.ts';
 
 /** How a request ended: the values the handler sent, or an error (a CallbackError, or an abort signal's reason). */
 export type Outcome = { ok: true; values: unknown[] } | { ok: false; error: Error };
@@ -22,16 +21,32 @@ export interface PendingRequest {
   readonly done: (outcome: Outcome, request: PendingRequest) => void;
 }
 
-/** Deadlines are grouped into slots this wide (ms): expiry happens per frame anyway, and a slot set costs nothing per request. */
+/** Deadlines are rounded up to slots this wide (ms) before they are compared with now (both twins, the same frame). */
 const SLOT_MS = 10;
 
+/** A request as the table links it: by its deadline, in the list of its time to live. */
+interface Linked {
+  request: PendingRequest;
+  prev: Linked | null;
+  next: Linked | null;
+  group: Group;
+}
+
+/**
+ * The requests with one time to live (`deadline - startedAt`): since time only moves forward, each one joins the end
+ * and they come due from the front. A settled request leaves its list at once, so nothing stays behind it.
+ */
+interface Group {
+  ttl: number;
+  head: Linked | null;
+  tail: Linked | null;
+}
+
 export class PendingRequests {
-  private readonly byId = new Map<number, PendingRequest>();
+  private readonly byId = new Map<number, Linked>();
   private readonly byPlayer = new Map<number, Set<number>>();
-  /** Deadline slot → ids due in it; a settled id leaves its slot at once, so nothing outlives a request. */
-  private readonly slots = new Map<number, Set<number>>();
-  /** Min-heap of slot times that have a set in `slots`. */
-  private readonly slotHeap = new MinHeap<number>((a, b) => a < b);
+  /** Lists of requests with a deadline, by time to live; a list goes when its last request does. */
+  private readonly groups = new Map<number, Group>();
 
   get size(): number {
     return this.byId.size;
@@ -42,53 +57,41 @@ export class PendingRequests {
   }
 
   get(id: number): PendingRequest | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.request;
   }
 
   add(request: PendingRequest): void {
-    this.byId.set(request.id, request);
+    const node: Linked = { request, prev: null, next: null, group: NO_GROUP };
+    this.byId.set(request.id, node);
     if (request.player) indexAdd(this.byPlayer, request.player, request.id);
-    if (request.deadline < Infinity) {
-      const slot = slotOf(request.deadline);
-      if (!this.slots.has(slot)) this.slotHeap.push(slot);
-      indexAdd(this.slots, slot, request.id);
-    }
+    if (request.deadline < Infinity) this.link(node);
   }
 
   /** Ends request `id`; returns false when it was already settled (a late or duplicate reply). */
   settle(id: number, outcome: Outcome): boolean {
-    const request = this.byId.get(id);
-    if (!request) return false;
+    const node = this.byId.get(id);
+    if (!node) return false;
     this.byId.delete(id);
+    const request = node.request;
     if (request.player) indexDelete(this.byPlayer, request.player, id);
-    if (request.deadline < Infinity) indexDelete(this.slots, slotOf(request.deadline), id, false);
-    // The last one gone: the slots of deadlines still to come are all empty. Dropped now, since an engine with nothing
-    // pending stops ticking and would keep them until its next call (issue: security, tables back to baseline).
-    if (this.byId.size === 0) {
-      this.slots.clear();
-      this.slotHeap.clear();
-    }
+    if (node.group !== NO_GROUP) this.unlink(node);
     request.done(outcome, request);
     return true;
   }
 
   /** Ends request `id` with a coded error. */
   fail(id: number, code: CallbackErrorCode, message?: string): boolean {
-    const request = this.byId.get(id);
-    if (!request) return false;
-    return this.settle(id, { ok: false, error: new CallbackError(code, request.name, message) });
+    const node = this.byId.get(id);
+    if (!node) return false;
+    return this.settle(id, { ok: false, error: new CallbackError(code, node.request.name, message) });
   }
 
-  /** Times out everything whose deadline is at or before `now`. */
+  /** Times out everything whose deadline slot is at or before `now`. */
   expire(now: number): number {
     let n = 0;
-    while (this.slotHeap.size && this.slotHeap.peek()! <= now) {
-      const slot = this.slotHeap.pop()!;
-      const ids = this.slots.get(slot);
-      this.slots.delete(slot);
-      if (!ids) continue;
-      // Every deadline in a slot is at or before the slot's time, so the whole slot is due.
-      for (const id of ids) if (this.fail(id, 'TIMEOUT')) n++;
+    for (const group of this.groups.values()) {
+      // Failing one may settle others (its `done` can); the front is read again each time.
+      while (group.head && slotOf(group.head.request.deadline) <= now) if (this.fail(group.head.request.id, 'TIMEOUT')) n++;
     }
     return n;
   }
@@ -105,7 +108,7 @@ export class PendingRequests {
   /** Ends every request matching `predicate` (a stopped resource, a shutdown). */
   failWhere(predicate: (r: PendingRequest) => boolean, code: CallbackErrorCode): number {
     let n = 0;
-    for (const request of [...this.byId.values()]) if (predicate(request) && this.fail(request.id, code)) n++;
+    for (const { request } of [...this.byId.values()]) if (predicate(request) && this.fail(request.id, code)) n++;
     return n;
   }
 
@@ -114,14 +117,44 @@ export class PendingRequests {
     return this.byPlayer.get(player)?.size ?? 0;
   }
 
-  /** The earliest deadline slot still holding a request, or Infinity. */
+  /** The earliest deadline slot of a request still waiting, or Infinity. */
   nextDeadline(): number {
-    while (this.slotHeap.size && !this.slots.get(this.slotHeap.peek()!)?.size) {
-      this.slots.delete(this.slotHeap.pop()!);
-    }
-    return this.slotHeap.peek() ?? Infinity;
+    let next = Infinity;
+    for (const group of this.groups.values()) if (group.head) next = Math.min(next, slotOf(group.head.request.deadline));
+    return next;
+  }
+
+  private link(node: Linked): void {
+    const { deadline, startedAt } = node.request;
+    const ttl = deadline - startedAt;
+    let group = this.groups.get(ttl);
+    if (!group) this.groups.set(ttl, (group = { ttl, head: null, tail: null }));
+    node.group = group;
+    // Time only moves forward, so this is the end; a clock that went back walks to its place.
+    let after = group.tail;
+    while (after && after.request.deadline > deadline) after = after.prev;
+    node.prev = after;
+    node.next = after ? after.next : group.head;
+    if (node.next) node.next.prev = node;
+    else group.tail = node;
+    if (after) after.next = node;
+    else group.head = node;
+  }
+
+  private unlink(node: Linked): void {
+    const group = node.group;
+    if (node.prev) node.prev.next = node.next;
+    else group.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else group.tail = node.prev;
+    node.prev = node.next = null;
+    node.group = NO_GROUP;
+    if (!group.head) this.groups.delete(group.ttl);
   }
 }
+
+/** The group of a request without a deadline. */
+const NO_GROUP: Group = { ttl: NaN, head: null, tail: null };
 
 function slotOf(deadline: number): number {
   return Math.ceil(deadline / SLOT_MS) * SLOT_MS;
@@ -133,10 +166,10 @@ function indexAdd(index: Map<number, Set<number>>, key: number, id: number): voi
   else index.set(key, new Set([id]));
 }
 
-/** Removes `id`; by default drops the set once empty (slot sets stay until their time so the heap stays exact). */
-function indexDelete(index: Map<number, Set<number>>, key: number, id: number, dropEmpty = true): void {
+/** Removes `id`, and the set once it is empty. */
+function indexDelete(index: Map<number, Set<number>>, key: number, id: number): void {
   const set = index.get(key);
   if (!set) return;
   set.delete(id);
-  if (dropEmpty && set.size === 0) index.delete(key);
+  if (set.size === 0) index.delete(key);
 }

@@ -25,7 +25,7 @@ describe('an engine that goes idle holds nothing for the requests it served', ()
     const w = await fuzzWorld(emu(), { hold: false });
     callEach(w, 'fz:open', 1);
     await emu().advance(500);
-    const idle = { pending: 0, 'pending.slots': 0, 'pending.heap': 0, serving: 0, 'serving.slots': 0, 'serving.heap': 0 };
+    const idle = { pending: 0, 'pending.deadlines': 0, serving: 0, 'serving.deadlines': 0 };
     for (const sizes of [tsEngineSizes(w.js().engine), luaEngineSizes(emu(), 'fz_lua'), tsEngineSizes(w.bridge('engine'))]) {
       expect(grown(idle, Object.fromEntries(Object.keys(idle).map((k) => [k, sizes[k]])))).toEqual({});
     }

@@ -33,8 +33,7 @@ export function tsEngineSizes(engine: any): Sizes {
   const table = (p: any, prefix: string): Sizes => ({
     [`${prefix}`]: p.size,
     [`${prefix}.byPlayer`]: p.byPlayer.size,
-    [`${prefix}.slots`]: p.slots.size,
-    [`${prefix}.heap`]: p.slotHeap.size,
+    [`${prefix}.deadlines`]: p.groups.size,
   });
   return {
     ...table(engine.pending, 'pending'),
@@ -59,8 +58,7 @@ AddEventHandler('fz:sizes', function()
   local function pend(p, prefix, out)
     out[prefix] = p.size
     out[prefix .. '.byPlayer'] = count(p.byPlayer)
-    out[prefix .. '.slots'] = count(p.slots)
-    out[prefix .. '.heap'] = p.heap.size
+    out[prefix .. '.deadlines'] = count(p.groups)
   end
   local out = {}
   pend(e.pending, 'pending', out)
