@@ -6,6 +6,7 @@
 import type { Player } from '../../test/emulator/emulator.ts';
 import { readStats, type CallerStats } from './callers.ts';
 import { allLuaHeapBytes, heapBytes, jsGlobals, luaEval } from './probe.ts';
+import { startProfile, stopProfile } from './profiler.ts';
 import { latencyOf, median, since, total, type Histogram, type Totals } from './stats.ts';
 import type { CaseResult, Sizes, SteadyScenario } from './types.ts';
 import { BenchWorld, LATENCY_MS } from './world.ts';
@@ -23,7 +24,11 @@ const SETTLE_MS = 1_000;
 interface Round {
   window: Totals;
   wallMs: number;
+  /** CPU time of the process (user + system) over the window, ms: steadier than wall time on a busy machine. */
+  processCpuMs: number;
   cpuMs: number;
+  /** Server CPU in process CPU time, ms. */
+  serverProcessCpuMs: number;
   retainedBytes: number;
 }
 
@@ -73,20 +78,26 @@ async function round(s: SteadyScenario, sizes: Sizes): Promise<Round> {
     await world.advance(SETTLE_MS);
     const heapBefore = await worldHeap(world);
     const before = allStats(s, players);
+    await startProfile();
     world.cpu.reset();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     startLoad(players, sizes.rate);
     await world.advance(sizes.measureMs);
     stopLoad(players);
     await world.advance(SETTLE_MS);
     const wallMs = performance.now() - t0;
+    const c1 = process.cpuUsage(c0);
+    const processCpuMs = (c1.user + c1.system) / 1000;
     const cpuMs = world.cpu.ms;
+    const serverProcessCpuMs = world.cpu.cpuMs;
+    await stopProfile(s.name);
     const window = since(allStats(s, players), before);
     const retainedBytes = (await worldHeap(world)) - heapBefore;
     if (world.emu.counters.kicked || world.emu.counters.dropped) {
       throw new Error(`${s.name}: the server dropped ${world.emu.counters.dropped} events and kicked ${world.emu.counters.kicked} players`);
     }
-    return { window, wallMs, cpuMs, retainedBytes };
+    return { window, wallMs, processCpuMs, cpuMs, serverProcessCpuMs, retainedBytes };
   } finally {
     await world.close();
   }
@@ -152,6 +163,9 @@ export function summarize(s: SteadyScenario, sizes: Sizes, rounds: Round[], perP
     latency: latencyOf(lat, 2 * LATENCY_MS),
     memory: { bytesPerPending: perPending, retainedBytesPerCall: median(rounds.map((r) => r.retainedBytes / r.window.done)) },
     checks: { allServed: served === sent && failed === 0 },
-    extra: {},
+    extra: {
+      processCpuUsPerCall: median(rounds.map((r) => (r.processCpuMs * 1000) / r.window.done)),
+      serverProcessCpuUsPerCall: median(rounds.map((r) => (r.serverProcessCpuMs * 1000) / r.window.done)),
+    },
   };
 }

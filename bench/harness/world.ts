@@ -15,6 +15,14 @@ import { Machine } from '../../test/emulator/machine.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Where the resource `callback_bridge` comes from: this repo, or another build of it (`bench/compare.ts`). */
+let bridgeRoot = process.env.CBB_BENCH_BRIDGE ?? REPO_ROOT;
+
+/** Points `callback_bridge` at another build (a folder with fxmanifest.lua, dist/ and lua/). */
+export function setBridgeRoot(root: string): void {
+  bridgeRoot = root;
+}
+
 /** Our test doubles of the frameworks (the same the adapter tests use). */
 export const FIXTURES = {
   oxLib: path.join(REPO_ROOT, 'test/adapters/ox/fixtures/ox_lib'),
@@ -29,7 +37,14 @@ export const manifest = (lines: string) => `fx_version 'cerulean'\ngame 'gta5'\n
 
 /** The virtual instant of the last tick of a server and of any client (see `installTickWatch`). */
 const lastTick = { server: -1, client: -1 };
+/** Process CPU time (user + system) spent in server ticks, µs: the figure above without the time the process waited. */
+let serverTickCpuUs = 0;
 let watching = false;
+
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
 
 /** Notes when machines tick, so the microtasks of an instant can be attributed (one wrapper for the process). */
 function installTickWatch(): void {
@@ -37,47 +52,60 @@ function installTickWatch(): void {
   watching = true;
   const runTick = Machine.prototype.runTick;
   Machine.prototype.runTick = function (this: Machine) {
-    runTick.call(this);
+    if (this.side === 'server') {
+      const c0 = cpuNow();
+      runTick.call(this);
+      serverTickCpuUs += cpuNow() - c0;
+    } else runTick.call(this);
     lastTick[this.side] = this.clock.now();
   };
 }
 
 /** Server CPU time, as above; reset with `reset()` at the start of a measured window. */
 class ServerCpu {
-  /** Microtask drains after server-only instants: total ms and count. */
+  /** Microtask drains after server-only instants: total wall ms, process CPU µs, and count. */
   private serverOnlyMs = 0;
+  private serverOnlyCpuUs = 0;
   private serverOnly = 0;
   /** Instants in which the server and a client ticked (their drains cannot be told apart). */
   private shared = 0;
   /** Drains after instants in which no machine ticked: the cost of an empty drain. */
   private idleMs = 0;
+  private idleCpuUs = 0;
   private idle = 0;
+  private tickCpuAtReset = 0;
 
   constructor(private readonly server: Machine) {}
 
   reset(): void {
     this.server.tickWallMs = 0;
-    this.serverOnlyMs = this.serverOnly = this.shared = this.idleMs = this.idle = 0;
+    this.tickCpuAtReset = serverTickCpuUs;
+    this.serverOnlyMs = this.serverOnlyCpuUs = this.serverOnly = this.shared = this.idleMs = this.idleCpuUs = this.idle = 0;
   }
 
-  note(now: number, drainMs: number): void {
+  note(now: number, drainMs: number, drainCpuUs: number): void {
     const server = lastTick.server === now;
     const client = lastTick.client === now;
     if (server && client) this.shared++;
-    else if (server) (this.serverOnlyMs += drainMs), this.serverOnly++;
-    else if (!client) (this.idleMs += drainMs), this.idle++;
+    else if (server) (this.serverOnlyMs += drainMs), (this.serverOnlyCpuUs += drainCpuUs), this.serverOnly++;
+    else if (!client) (this.idleMs += drainMs), (this.idleCpuUs += drainCpuUs), this.idle++;
   }
 
-  /** Ticks plus attributed microtasks, ms. */
+  /** Drains attributed to the server: the server-only ones less an empty drain each, scaled to the shared instants. */
+  private micro(total: number, idle: number): number {
+    if (!this.serverOnly) return 0;
+    const empty = this.idle ? idle / this.idle : 0;
+    return Math.max(0, total - empty * this.serverOnly) * ((this.serverOnly + this.shared) / this.serverOnly);
+  }
+
+  /** Wall time of the server's ticks (timeTicks) plus attributed microtasks, ms: the reported figure. */
   get ms(): number {
-    const empty = this.idle ? this.idleMs / this.idle : 0;
-    const micro = this.serverOnly ? Math.max(0, this.serverOnlyMs - empty * this.serverOnly) * ((this.serverOnly + this.shared) / this.serverOnly) : 0;
-    return this.server.tickWallMs + micro;
+    return this.server.tickWallMs + this.micro(this.serverOnlyMs, this.idleMs);
   }
 
-  /** Ticks alone, ms. */
-  get tickMs(): number {
-    return this.server.tickWallMs;
+  /** The same in process CPU time, ms (not counting time the process waited for a core). */
+  get cpuMs(): number {
+    return (serverTickCpuUs - this.tickCpuAtReset + this.micro(this.serverOnlyCpuUs, this.idleCpuUs)) / 1000;
   }
 }
 
@@ -105,9 +133,9 @@ export class BenchWorld {
     return new BenchWorld(emu);
   }
 
-  /** Registers the repo root as `callback_bridge` (built `dist/`). */
+  /** Registers the repo root (or the build `setBridgeRoot` chose) as `callback_bridge` (built `dist/`). */
   async addBridge(): Promise<void> {
-    await this.emu.addResource('callback_bridge', REPO_ROOT);
+    await this.emu.addResource('callback_bridge', bridgeRoot);
   }
 
   async addFolder(name: string, dir: string): Promise<void> {
@@ -150,8 +178,9 @@ export class BenchWorld {
     const cpu = this.cpu;
     await clock.runUntil(clock.now() + ms, async () => {
       const t0 = performance.now();
+      const c0 = cpuNow();
       await new Promise<void>((resolve) => setImmediate(resolve));
-      cpu.note(clock.now(), performance.now() - t0);
+      cpu.note(clock.now(), performance.now() - t0, cpuNow() - c0);
     });
   }
 
