@@ -23,7 +23,8 @@ describe('npm run bench, smoke run', () => {
         latency: { p50Ms: finite, p99Ms: finite, p50Ticks: finite, p99Ticks: finite, networkMs: 40, p99AboveNetworkTicks: finite },
         memory: { bytesPerPending: finite, retainedBytesPerCall: finite },
       });
-      for (const v of [c.throughput, c.serverCpuUsPerCall, c.memory.bytesPerPending!]) expect(Number.isFinite(v) && v > 0, c.name).toBe(true);
+      // Memory at smoke sizes is GC noise (it can come out negative): only its presence is checked, BENCHMARKS.md judges it.
+      for (const v of [c.throughput, c.serverCpuUsPerCall]) expect(Number.isFinite(v) && v > 0, c.name).toBe(true);
       expect(c.calls.sent, c.name).toBeGreaterThan(0);
       expect(c.calls.failed, c.name).toBe(0);
       // Scale drops players mid-call: their calls are lost, never failed; everything else is served.
