@@ -91,17 +91,20 @@ type Call = (target: number, name: string, args: unknown[], done: (outcome: Outc
 function triggers<S extends CallbackMap, C extends CallbackMap>(side: 'server' | 'client', call: Call): CallbackTriggers<S, C> {
   const values = (target: number, name: string, args: unknown[]) =>
     new Promise<unknown[]>((resolve, reject) => call(target, name, args, settle(resolve, reject)));
+  // The first value straight from the outcome: no second Promise per call.
+  const first = (target: number, name: string, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => call(target, name, args, (o) => (o.ok ? resolve(o.values[0]) : reject(o.error))));
   const onSide = (want: 'server' | 'client', what: string) => {
     if (side !== want) throw new CallbackError('NOT_FOUND', what, `${what} is only available on the ${want}`);
   };
   return {
     triggerServer: ((name: string, ...args: unknown[]) => {
       onSide('client', 'triggerServer');
-      return values(0, name, args).then((v) => v[0]);
+      return first(0, name, args);
     }) as CallbackTriggers<S, C>['triggerServer'],
     triggerClient: ((player: number, name: string, ...args: unknown[]) => {
       onSide('server', 'triggerClient');
-      return values(player, name, args).then((v) => v[0]);
+      return first(player, name, args);
     }) as CallbackTriggers<S, C>['triggerClient'],
     triggerServerValues: (name, ...args) => (onSide('client', 'triggerServerValues'), values(0, name, args)),
     triggerClientValues: (player, name, ...args) => (onSide('server', 'triggerClientValues'), values(player, name, args)),

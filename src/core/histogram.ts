@@ -10,6 +10,15 @@ const BOUNDS = Array.from({ length: BUCKETS }, (_, i) => BASE * FACTOR ** i);
 /** The buckets' upper bounds in ms; a histogram's {@link Histogram.buckets} has one more count, for what is past them. */
 export const HISTOGRAM_BOUNDS: readonly number[] = BOUNDS;
 
+/** The bucket of a latency in ms: the one formula, for any value. */
+function bucketOf(v: number): number {
+  const i = v <= BASE ? 0 : Math.ceil(Math.log(v / BASE) / Math.log(FACTOR));
+  return i > BUCKETS ? BUCKETS : i;
+}
+/** Whole milliseconds below this (the usual latencies: GetGameTimer counts whole ms) are looked up, not computed. */
+const TABLE_MS = 4096;
+const TABLE = Uint8Array.from({ length: TABLE_MS }, (_, ms) => bucketOf(ms));
+
 export class Histogram {
   private readonly counts = new Float64Array(BUCKETS + 1);
   count = 0;
@@ -18,9 +27,7 @@ export class Histogram {
 
   record(ms: number): void {
     const v = ms < 0 ? 0 : ms;
-    let i = v <= BASE ? 0 : Math.ceil(Math.log(v / BASE) / Math.log(FACTOR));
-    if (i > BUCKETS) i = BUCKETS;
-    this.counts[i]++;
+    this.counts[v < TABLE_MS && (v | 0) === v ? TABLE[v] : bucketOf(v)]++;
     this.count++;
     this.sum += v;
     if (v > this.max) this.max = v;

@@ -88,6 +88,7 @@ export class PendingRequests {
 
   /** Times out everything whose deadline slot is at or before `now`. */
   expire(now: number): number {
+    if (this.groups.size === 0) return 0;
     let n = 0;
     for (const group of this.groups.values()) {
       // Failing one may settle others (its `done` can); the front is read again each time.
@@ -119,6 +120,7 @@ export class PendingRequests {
 
   /** The earliest deadline slot of a request still waiting, or Infinity. */
   nextDeadline(): number {
+    if (this.groups.size === 0) return Infinity;
     let next = Infinity;
     for (const group of this.groups.values()) if (group.head) next = Math.min(next, slotOf(group.head.request.deadline));
     return next;

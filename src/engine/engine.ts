@@ -3,8 +3,8 @@
  * It owns one pending table (settled in one place), one outbox flushed once per tick, and the handlers.
  */
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
-import { PendingRequests, type Outcome } from '../core/pending-requests.ts';
-import { FrameKind, MalformedBatch, MAX_ARGS, readBatch, replyEvent, requestEvent } from '../protocol/frames.ts';
+import { PendingRequests, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
+import { checkBatch, END, frameAt, FrameKind, frameSize, MalformedBatch, MAX_ARGS, replyEvent, requestEvent, type RequestFrame } from '../protocol/frames.ts';
 import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
 import { forwardRequest, linkBridge } from './bridge-link.ts';
 import { listenLocalCalls, localCallArgs, localEvent, readLocalReply } from './local-calls.ts';
@@ -13,7 +13,7 @@ import { CallFallbacks, type CallFallback } from './fallbacks.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
 import { METRICS_RESET_EVENT, MetricsTable } from './metrics.ts';
 import { Outbox } from './outbox.ts';
-import { Responder } from './responder.ts';
+import { Responder, type Origin } from './responder.ts';
 import type { Transport } from './transport.ts';
 
 /** The bridge raises it with a collector function; every engine on the machine answers with its metrics. */
@@ -41,6 +41,8 @@ export class CallbackEngine {
   private sweptAt = 0;
   /** Retries waiting for their backoff: [due, run]. */
   private retries: Array<[number, () => void]> = [];
+  /** `cbb:q:<resource>` by resource: made once per address, not per call. */
+  private readonly requestEvents = new Map<string, string>();
 
   constructor(
     readonly transport: Transport,
@@ -110,6 +112,7 @@ export class CallbackEngine {
    */
   call(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
     done = this.fallbacks.around(target, name, args, options, options.timeout ?? this.config.timeout, done);
+    if (!options.retries) return this.send(target, name, args, options, done);
     let attempt = 0;
     const signal = options.signal;
     const once = () => {
@@ -191,21 +194,19 @@ export class CallbackEngine {
     const id = this.newId();
     const owner = this.coordinator.ownerOnOtherSide(name, target) ?? BRIDGE_RESOURCE;
     const now = this.transport.now();
-    const onAbort = () => this.pending.settle(id, { ok: false, error: abortReason(signal!) });
     this.metrics.started('caller', name);
-    this.pending.add({
-      id, name, player: this.transport.side === 'server' ? target : 0, resource: owner, startedAt: now,
-      deadline: now + (options.timeout ?? this.config.timeout),
-      done: (outcome) => {
-        signal?.removeEventListener('abort', onAbort);
-        const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : undefined;
-        this.metrics.finished('caller', name, this.transport.now() - now, code);
-        done(outcome);
-      },
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.outbox.request(requestEvent(owner), target, id, name, args);
-    this.wake();
+    const request = new SentCall(this, id, name, this.transport.side === 'server' ? target : 0, owner, now, now + (options.timeout ?? this.config.timeout), done);
+    this.pending.add(request);
+    if (signal) request.listen(signal);
+    let event = this.requestEvents.get(owner);
+    if (event === undefined) this.requestEvents.set(owner, (event = requestEvent(owner)));
+    this.outbox.request(event, target, id, name, args);
+  }
+
+  /** A call of ours ended (SentCall.done): its metrics row. */
+  callEnded(request: SentCall, outcome: Outcome): void {
+    const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : undefined;
+    this.metrics.finished('caller', request.name, this.transport.now() - request.startedAt, code);
   }
 
   private newId(): number {
@@ -221,31 +222,36 @@ export class CallbackEngine {
 
   // ---- the wire ----
 
+  /** One batch, read in place: requests are served only from request events, replies only from reply events. */
   private receive(from: number, args: unknown[], isRequest: boolean): void {
-    let batch;
+    let sender: string;
     try {
-      batch = readBatch(args);
+      sender = checkBatch(args);
     } catch (e) {
       if (!(e instanceof MalformedBatch)) throw e;
       this.metrics.counters.malformed++;
       return;
     }
-    for (const frame of batch.frames) {
-      if (frame.kind === FrameKind.REQUEST) {
-        if (isRequest) this.responder.handle({ player: from, resource: batch.from }, frame);
+    // Every frame of a batch comes from the same player and resource: one origin for all its requests.
+    let origin: Origin | undefined;
+    for (let i = 2; args[i] !== END; i += frameSize(args, i)) {
+      const kind = args[i];
+      if (kind === FrameKind.REQUEST) {
+        if (isRequest) this.responder.handle((origin ??= { player: from, resource: sender }), frameAt(args, i) as RequestFrame);
         continue;
       }
       if (isRequest) continue;
-      const request = this.pending.get(frame.id);
+      const id = args[i + 1] as number;
+      const request = this.pending.get(id);
       if (!request) {
         this.metrics.counters.lateReplies++;
       } else if (this.transport.side === 'server' && request.player !== from) {
         // A reply to a request sent to another player (contract §6): ignored, counted.
         this.metrics.counters.forgedReplies++;
-      } else if (frame.kind === FrameKind.REPLY) {
-        this.pending.settle(frame.id, { ok: true, values: frame.values });
+      } else if (kind === FrameKind.REPLY) {
+        this.pending.settle(id, { ok: true, values: args.slice(i + 3, i + 3 + (args[i + 2] as number)) });
       } else {
-        this.pending.settle(frame.id, { ok: false, error: new CallbackError(frame.code, request.name, frame.message) });
+        this.pending.settle(id, { ok: false, error: new CallbackError(args[i + 2] as CallbackErrorCode, request.name, args[i + 3] as string) });
       }
     }
     // A handler still running has a deadline to keep (replies queued meanwhile woke the engine already).
@@ -310,6 +316,50 @@ export class CallbackEngine {
     this.pending.failWhere(servedBy, 'RESOURCE_STOPPED');
     for (const gone of this.handlers.removeOwner(name)) this.coordinator.release(gone, name);
     this.responder.serving.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
+  }
+}
+
+/**
+ * A call this engine sent, waiting in `pending`: its own `PendingRequest` (no closures per call but an abort's). Its
+ * fields are `declare`d and assigned: the bundles' target turns initialized class fields into a defineProperty call
+ * each, per call.
+ */
+class SentCall implements PendingRequest {
+  declare readonly engine: CallbackEngine;
+  declare readonly id: number;
+  declare readonly name: string;
+  declare readonly player: number;
+  declare readonly resource: string;
+  declare readonly startedAt: number;
+  declare readonly deadline: number;
+  declare private readonly then: (outcome: Outcome) => void;
+  declare private signal: AbortSignal | undefined;
+  declare private onAbort: (() => void) | undefined;
+
+  constructor(engine: CallbackEngine, id: number, name: string, player: number, resource: string, startedAt: number, deadline: number, then: (outcome: Outcome) => void) {
+    this.engine = engine;
+    this.id = id;
+    this.name = name;
+    this.player = player;
+    this.resource = resource;
+    this.startedAt = startedAt;
+    this.deadline = deadline;
+    this.then = then;
+    this.signal = undefined;
+    this.onAbort = undefined;
+  }
+
+  /** Ends the call with the signal's reason when it aborts. */
+  listen(signal: AbortSignal): void {
+    this.signal = signal;
+    this.onAbort = () => void this.engine.pending.settle(this.id, { ok: false, error: abortReason(signal) });
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  done(outcome: Outcome): void {
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    this.engine.callEnded(this, outcome);
+    this.then(outcome);
   }
 }
 

@@ -58,10 +58,16 @@ export class MetricsTable {
 
   constructor(private readonly resource: string) {}
 
+  /** The same entries by role and name: the per-call path looks up without making a key string. */
+  private readonly byRole: Record<Role, Map<string, Entry>> = { caller: new Map(), handler: new Map() };
+
   private entry(role: Role, name: string): Entry {
-    const key = `${role}\u0000${name}`;
-    let e = this.entries.get(key);
-    if (!e) this.entries.set(key, (e = new Entry()));
+    let e = this.byRole[role].get(name);
+    if (!e) {
+      e = new Entry();
+      this.byRole[role].set(name, e);
+      this.entries.set(`${role}\u0000${name}`, e);
+    }
     return e;
   }
 
@@ -125,6 +131,8 @@ export class MetricsTable {
     for (const [key, e] of this.entries) {
       if (e.inFlight === 0) {
         this.entries.delete(key);
+        const [role, name] = key.split('\u0000') as [Role, string];
+        this.byRole[role].delete(name);
         continue;
       }
       e.calls = 0;

@@ -3,7 +3,7 @@
  * exactly one reply per request. A handler that never answers holds its slot only until the callback's deadline.
  */
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
-import { PendingRequests } from '../core/pending-requests.ts';
+import { PendingRequests, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
 import { MAX_ARGS, replyEvent, type RequestFrame } from '../protocol/frames.ts';
 import type { EngineConfig } from './config.ts';
 import { RequestChecks, type Refusal } from './checks.ts';
@@ -48,19 +48,19 @@ export class Responder {
       if (!this.forward(origin, frame)) this.refuse(origin, frame, { code: 'NOT_FOUND' });
       return;
     }
-    const req = { from: origin.player, callback, args: frame.args, now: this.transport.now() };
-    const refusal = this.checks.run(req);
+    const now = this.transport.now();
+    const refusal = this.checks.run({ from: origin.player, callback, args: frame.args, now });
     if (refusal instanceof Promise) {
       refusal.then((r) => {
         // The player may have left while an asynchronous schema looked at the request: their handler must not run.
         if (!this.transport.connected(origin.player)) return;
         if (r) this.refuse(origin, frame, r);
-        else this.run(origin, frame, callback);
+        else this.run(origin, frame, callback, this.transport.now());
       });
     } else if (refusal) {
       this.refuse(origin, frame, refusal);
     } else {
-      this.run(origin, frame, callback);
+      this.run(origin, frame, callback, now);
     }
   }
 
@@ -92,64 +92,121 @@ export class Responder {
     }
   }
 
-  /** Runs the handler once, protected; its first answer wins and is the only reply. */
-  private run(origin: Origin, frame: RequestFrame, callback: RegisteredCallback): void {
-    const startedAt = this.transport.now();
-    const id = this.nextServingId++;
-    const from = origin.player;
-    this.checks.begin(from);
+  /**
+   * Runs the handler once, protected; its first answer wins and is the only reply. A handler that answers before it
+   * returns (the usual case) is answered at once and never enters `serving`: no deadline is kept for it.
+   */
+  private run(origin: Origin, frame: RequestFrame, callback: RegisteredCallback, now: number): void {
+    const call = new ServedCall(this, origin, frame, callback, now);
+    this.checks.begin(origin.player);
     this.metrics.started('handler', frame.name);
-    this.serving.add({
-      id,
-      name: frame.name,
-      player: from,
-      resource: callback.owner,
-      startedAt,
-      deadline: startedAt + (callback.options.timeout ?? this.config.timeout),
-      done: (outcome) => {
-        this.checks.end(from);
-        const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
-        this.metrics.finished('handler', frame.name, this.transport.now() - startedAt, code);
-        // A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and
-        // ends the call itself. A local caller addressed the bridge and cannot tell who serves it, so it hears of the
-        // stop here (otherwise it would wait out its whole deadline).
-        if (code === 'PLAYER_DROPPED' || (code === 'RESOURCE_STOPPED' && !origin.local)) return;
-        if (outcome.ok) this.sendReply(origin, frame.id, outcome.values, callback.options.latent !== false);
-        // Past the callback's own timeout the caller hears TIMEOUT now: it may have no deadline of its own that
-        // short, and no answer can come any more (contract §6: nothing waits for a timeout that cannot come).
-        else if (code === 'TIMEOUT' || code === 'RESOURCE_STOPPED') this.sendError(origin, frame.id, code, defaultMessage(code, frame.name));
-        else this.sendError(origin, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
-      },
-    });
-    const fail = (error: unknown) => {
-      // The caller gets the code only; the stack stays in this console (contract §6). Printed even when the handler
-      // already answered (it threw after its cb call): failure is never silent.
-      this.transport.log('error', `callback '${frame.name}' (resource ${callback.owner}) failed: ${describe(error)}`);
-      if (!this.serving.has(id)) return;
-      this.serving.settle(id, { ok: false, error: new CallbackError('HANDLER_ERROR', frame.name, undefined, { cause: error }) });
-    };
-    const answer = (values: unknown[]) => {
-      if (!this.serving.has(id)) return;
-      // More would make the caller's side refuse the whole reply batch, other replies included.
-      if (values.length > MAX_ARGS) return fail(`answered ${values.length} values; at most ${MAX_ARGS} travel`);
-      this.serving.settle(id, { ok: true, values });
-    };
+    const from = origin.player;
+    const server = this.transport.side === 'server';
     try {
       if (callback.style === 'cb') {
-        const cb = (...values: unknown[]) => void answer(values);
-        const rv = this.transport.side === 'server' ? callback.handler(from, cb, ...frame.args) : callback.handler(cb, ...frame.args);
+        const cb = (...values: unknown[]) => void call.answer(values);
+        const rv = server ? callback.handler(from, cb, ...frame.args) : callback.handler(cb, ...frame.args);
         // An async cb-style handler (or a Lua one behind a function reference that fails after a Wait) rejects
         // instead of throwing: that is a handler error too, not a silent timeout.
-        if (rv && typeof (rv as PromiseLike<unknown>).then === 'function') (rv as PromiseLike<unknown>).then(undefined, fail);
+        if (rv && typeof (rv as PromiseLike<unknown>).then === 'function') (rv as PromiseLike<unknown>).then(undefined, (e) => call.fail(e));
       } else {
-        const rv = this.transport.side === 'server' ? callback.handler(from, ...frame.args) : callback.handler(...frame.args);
+        const rv = server ? callback.handler(from, ...frame.args) : callback.handler(...frame.args);
         if (rv && typeof (rv as PromiseLike<unknown>).then === 'function') {
-          (rv as PromiseLike<unknown>).then((v) => answer(v === undefined ? [] : [v]), fail);
-        } else answer(rv === undefined ? [] : [rv]);
+          (rv as PromiseLike<unknown>).then((v) => call.answer(v === undefined ? [] : [v]), (e) => call.fail(e));
+        } else call.answer(rv === undefined ? [] : [rv]);
       }
     } catch (e) {
-      fail(e);
+      call.fail(e);
     }
+    if (!call.settled) call.wait(this.nextServingId++, this.config.timeout);
+  }
+
+  /** How a served call ended: metrics, then its one reply (or none, when nobody can take it). */
+  ended(call: ServedCall, outcome: Outcome): void {
+    const { origin, frame, callback } = call;
+    this.checks.end(origin.player);
+    const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
+    this.metrics.finished('handler', frame.name, this.transport.now() - call.startedAt, code);
+    // A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and ends
+    // the call itself. A local caller addressed the bridge and cannot tell who serves it, so it hears of the stop
+    // here (otherwise it would wait out its whole deadline).
+    if (code === 'PLAYER_DROPPED' || (code === 'RESOURCE_STOPPED' && !origin.local)) return;
+    if (outcome.ok) this.sendReply(origin, frame.id, outcome.values, callback.options.latent !== false);
+    // Past the callback's own timeout the caller hears TIMEOUT now: it may have no deadline of its own that short,
+    // and no answer can come any more (contract §6: nothing waits for a timeout that cannot come).
+    else if (code === 'TIMEOUT' || code === 'RESOURCE_STOPPED') this.sendError(origin, frame.id, code, defaultMessage(code, frame.name));
+    else this.sendError(origin, frame.id, 'HANDLER_ERROR', defaultMessage('HANDLER_ERROR', frame.name));
+  }
+
+  /** The handler failed: logged here (the caller gets the code only, contract §6). */
+  logFailure(call: ServedCall, error: unknown): void {
+    this.transport.log('error', `callback '${call.frame.name}' (resource ${call.callback.owner}) failed: ${describe(error)}`);
+  }
+}
+
+/**
+ * One request being served: the record of its handler's run, and, once the handler returned without answering, its
+ * entry in `serving` (it is its own `PendingRequest`: no closure per request). Its fields are `declare`d and assigned:
+ * the bundles' target turns initialized class fields into a defineProperty call each, per request.
+ */
+class ServedCall implements PendingRequest {
+  /** Set once an answer, a failure, the deadline or a drop ended it. */
+  declare settled: boolean;
+  declare id: number;
+  declare deadline: number;
+  declare readonly name: string;
+  declare readonly player: number;
+  declare readonly resource: string;
+  declare private readonly responder: Responder;
+  declare readonly origin: Origin;
+  declare readonly frame: RequestFrame;
+  declare readonly callback: RegisteredCallback;
+  declare readonly startedAt: number;
+
+  constructor(responder: Responder, origin: Origin, frame: RequestFrame, callback: RegisteredCallback, startedAt: number) {
+    this.settled = false;
+    this.id = 0;
+    this.deadline = Infinity;
+    this.name = frame.name;
+    this.player = origin.player;
+    this.resource = callback.owner;
+    this.responder = responder;
+    this.origin = origin;
+    this.frame = frame;
+    this.callback = callback;
+    this.startedAt = startedAt;
+  }
+
+  /** The handler returned without answering: wait in `serving` for its answer, until the callback's deadline. */
+  wait(id: number, defaultTimeout: number): void {
+    this.id = id;
+    this.deadline = this.startedAt + (this.callback.options.timeout ?? defaultTimeout);
+    this.responder.serving.add(this);
+  }
+
+  /** The first answer wins. */
+  answer(values: unknown[]): void {
+    if (this.settled) return;
+    // More would make the caller's side refuse the whole reply batch, other replies included.
+    if (values.length > MAX_ARGS) return this.fail(`answered ${values.length} values; at most ${MAX_ARGS} travel`);
+    this.end({ ok: true, values });
+  }
+
+  /** Printed even when the handler already answered (it threw after its cb call): failure is never silent. */
+  fail(error: unknown): void {
+    this.responder.logFailure(this, error);
+    if (!this.settled) this.end({ ok: false, error: new CallbackError('HANDLER_ERROR', this.name, undefined, { cause: error }) });
+  }
+
+  /** `serving` ends it (deadline, drop, stop) or hands it the answer. */
+  done(outcome: Outcome): void {
+    this.settled = true;
+    this.responder.ended(this, outcome);
+  }
+
+  private end(outcome: Outcome): void {
+    if (this.id) this.responder.serving.settle(this.id, outcome);
+    else this.done(outcome);
   }
 }
 
