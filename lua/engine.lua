@@ -58,6 +58,8 @@ function Engine.new(transport, coordinator)
     nextId = math.random(1, ID_MAX // 2),
     stopped = false,
     ticking = false,
+    ---`cbb:q:<resource>` by resource: made once per address, not per call.
+    requestEvents = {},
     sweptAt = 0,
   }, Engine)
   self.outbox = Outbox.new(transport, self.config, function() self:wake() end)
@@ -184,7 +186,12 @@ function Engine:send(call)
     id = id, name = name, player = target, resource = owner, startedAt = now,
     deadline = now + (call.options.timeout or self.config.timeout), done = callEnded, engine = self, call = call,
   })
-  self.outbox:request(protocol.requestEvent(owner), target, id, name, call.args)
+  local event = self.requestEvents[owner]
+  if not event then
+    event = protocol.requestEvent(owner)
+    self.requestEvents[owner] = event
+  end
+  self.outbox:request(event, target, id, name, call.args)
 end
 
 ---@return integer

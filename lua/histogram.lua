@@ -24,11 +24,21 @@ function Histogram.new()
   return setmetatable({ counts = counts, count = 0, sum = 0, max = 0 }, Histogram)
 end
 
+---The bucket of a latency in ms: the one formula, for any value.
+local function bucketOf(v)
+  local i = v <= BASE and 0 or math.ceil(math.log(v / BASE) / LOG_FACTOR)
+  if i > BUCKETS then i = BUCKETS end
+  return i
+end
+---Whole milliseconds below this (the usual latencies: GetGameTimer counts whole ms) are looked up, not computed.
+local TABLE_MS = 4096
+local TABLE = {}
+for ms = 0, TABLE_MS - 1 do TABLE[ms] = bucketOf(ms) end
+
 ---@param ms number
 function Histogram:record(ms)
   local v = ms < 0 and 0 or ms
-  local i = v <= BASE and 0 or math.ceil(math.log(v / BASE) / LOG_FACTOR)
-  if i > BUCKETS then i = BUCKETS end
+  local i = TABLE[v] or bucketOf(v)
   self.counts[i] = self.counts[i] + 1
   self.count = self.count + 1
   self.sum = self.sum + v

@@ -23,6 +23,8 @@ function Metrics.new(resource)
   return setmetatable({
     resource = resource,
     entries = {},
+    -- The same entries by role and name: the per-call path looks up without making a key string.
+    byRole = { caller = {}, handler = {} },
     counters = { malformed = 0, lateReplies = 0, forgedReplies = 0, spoofed = 0, notFound = 0 },
     -- RATE_LIMITED refusals per player, at most LIMITED_KEPT players (space-saving top-k: a newcomer takes the
     -- place of the smallest count, plus one).
@@ -32,11 +34,12 @@ function Metrics.new(resource)
 end
 
 function Metrics:entry(role, name)
-  local key = role .. '\0' .. name
-  local e = self.entries[key]
+  local named = self.byRole[role]
+  local e = named[name]
   if not e then
     e = { role = role, name = name, calls = 0, inFlight = 0, errors = {}, latency = Histogram.new() }
-    self.entries[key] = e
+    named[name] = e
+    self.entries[role .. '\0' .. name] = e
   end
   return e
 end
@@ -104,6 +107,7 @@ function Metrics:reset()
   for key, e in pairs(self.entries) do
     if e.inFlight == 0 then
       self.entries[key] = nil
+      self.byRole[e.role][e.name] = nil
     else
       e.calls = 0
       e.errors = {}

@@ -19,7 +19,7 @@ local FRAME_OVERHEAD = 8
 ---@field latent boolean
 
 ---@class Outbox
----@field open table<string, OpenBatch> batches still being filled, by event..'|'..target
+---@field open table<string, table<integer, OpenBatch>> batches still being filled, by event then target
 ---@field queue OpenBatch[] sealed batches (full, or a big frame alone) waiting to be sent, in order
 ---@field head integer index of the first queued batch
 ---@field events RateLimiter|nil client only: events per second
@@ -73,15 +73,19 @@ function Outbox:batchFor(event, target, bytes, allowLatent)
     self.queue[#self.queue + 1] = alone
     return alone
   end
-  local key = event .. '|' .. target
-  local b = self.open[key]
+  local byTarget = self.open[event]
+  if not byTarget then
+    byTarget = {}
+    self.open[event] = byTarget
+  end
+  local b = byTarget[target]
   if b and b.size + bytes > limit then
     self.queue[#self.queue + 1] = b
     b = nil
   end
   if not b then
     b = self:newBatch(event, target, false)
-    self.open[key] = b
+    byTarget[target] = b
   end
   b.size = b.size + bytes
   return b
@@ -142,11 +146,14 @@ function Outbox:flush(now)
     head = head + 1
     self:send(b)
   end
-  self.queue, self.head = {}, 1
-  for key, b in pairs(self.open) do
-    if not self:pay(b, now) then return true end
-    self.open[key] = nil
-    self:send(b)
+  if head > 1 then self.queue, self.head = {}, 1 end
+  for event, byTarget in pairs(self.open) do
+    for target, b in pairs(byTarget) do
+      if not self:pay(b, now) then return true end
+      byTarget[target] = nil
+      self:send(b)
+    end
+    self.open[event] = nil
   end
   return false
 end
@@ -154,8 +161,9 @@ end
 ---Drops whatever waits for `target` (a player who dropped).
 ---@param target integer
 function Outbox:forget(target)
-  for key, b in pairs(self.open) do
-    if b.target == target then self.open[key] = nil end
+  for event, byTarget in pairs(self.open) do
+    byTarget[target] = nil
+    if next(byTarget) == nil then self.open[event] = nil end
   end
   local kept = {}
   for i = self.head, #self.queue do

@@ -131,7 +131,14 @@ end
 ---@param now number
 ---@return integer
 function Pending:expire(now)
-  if next(self.groups) == nil then return 0 end
+  local any = false
+  for _, group in pairs(self.groups) do
+    if slotOf(group.head.deadline) <= now then
+      any = true
+      break
+    end
+  end
+  if not any then return 0 end
   local n, due = 0, {}
   -- Listed first: a `done` may start a call, which may add a group (no new keys during a traversal).
   for _, group in pairs(self.groups) do due[#due + 1] = group end

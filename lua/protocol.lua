@@ -30,11 +30,21 @@ function M.requestEvent(resource) return 'cbb:q:' .. resource end
 ---@return string
 function M.replyEvent(resource) return 'cbb:r:' .. resource end
 
+---Names already found valid (a batch's sender is checked once, not per batch); forgotten past 256 names, so names a
+---cheater makes up cannot grow it.
+local validNames, validCount = {}, 0
+
 ---Whether `from` is a resource name as FiveM allows them (TS: /^[\w.\-:@\[\]]{1,64}$/).
 ---@param from any
 ---@return boolean
 local function isResourceName(from)
-  return type(from) == 'string' and #from >= 1 and #from <= 64 and from:find('^[%w_%.%-:@%[%]]+$') ~= nil
+  if validNames[from] then return true end
+  local ok = type(from) == 'string' and #from >= 1 and #from <= 64 and from:find('^[%w_%.%-:@%[%]]+$') ~= nil
+  if ok then
+    if validCount >= 256 then validNames, validCount = {}, 0 end
+    validNames[from], validCount = true, validCount + 1
+  end
+  return ok
 end
 M.isResourceName = isResourceName
 

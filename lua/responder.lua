@@ -52,9 +52,10 @@ end
 function Responder:handle(origin, id, name, a, first, count)
   local callback = self.engine.handlers[name]
   if not callback then return self:refuse(origin, id, name, 'NOT_FOUND') end
-  local code, detail = self.checks:run(origin.player, callback, a, first, count, self.transport.now())
+  local now = self.transport.now()
+  local code, detail = self.checks:run(origin.player, callback, a, first, count, now)
   if code then return self:refuse(origin, id, name, code, detail) end
-  self:run(origin, id, callback, a, first, count)
+  self:run(origin, id, callback, a, first, count, now)
 end
 
 ---Hands `localReply(...)` its outcome; a caller that cannot take it (its resource stopped meanwhile) is logged.
@@ -93,6 +94,7 @@ end
 ---Ends a serving entry: the reply (or HANDLER_ERROR) goes out unless the caller cannot use it.
 ---@param entry PendingRequest
 local function served(entry, ok, a, b, c)
+  entry.settled = true
   local self = entry.responder
   self.checks:finish(entry.player)
   local code = not ok and a or nil
@@ -112,35 +114,42 @@ end
 
 ---Runs the handler once, protected, in its own thread; its first answer wins and is the only reply.
 ---@param origin Origin
-function Responder:run(origin, requestId, callback, a, first, count)
+---Adds the traceback to a handler's error (xpcall's message handler).
+local function onError(err)
+  return traceback(tostring(err), 2)
+end
+
+---Runs the handler once, protected, in its own thread (it may yield); its first answer wins and is the only reply.
+---A handler that answers before its thread first yields or ends (the usual case) is answered at once and never enters
+---`serving`: no deadline is kept for it. Twin of `Responder.run` and `ServedCall` in src/engine/responder.ts.
+function Responder:run(origin, requestId, callback, a, first, count, now)
   local player = origin.player
-  local now = self.transport.now()
-  local sid = self.nextId
-  self.nextId = sid + 1
   local name, serving = callback.name, self.serving
   self.checks:begin(player)
   self.metrics:started('handler', name)
-  serving:add({
-    id = sid, name = name, player = player, resource = self.transport.resource, startedAt = now,
-    deadline = now + (callback.options.timeout or self.config.timeout), done = served,
-    responder = self, origin = origin, requestId = requestId, latent = callback.options.latent ~= false,
-  })
+  -- The entry is `served`'s argument whichever way the call ends; it joins `serving` only if the handler waits.
+  local entry = {
+    id = 0, name = name, player = player, resource = self.transport.resource, startedAt = now, deadline = math.huge,
+    done = served, responder = self, origin = origin, requestId = requestId, latent = callback.options.latent ~= false,
+    settled = false,
+  }
 
   local function fail(err)
     -- The caller gets the code only; the error and its traceback stay in this console. Printed even when the
     -- handler already answered (it raised after its cb call): failure is never silent.
     self.transport.log('error', ("callback '%s' (resource %s) failed: %s"):format(name, self.transport.resource, tostring(err)))
-    if not serving.byId[sid] then return end
-    serving:settle(sid, false, 'HANDLER_ERROR', errors.message('HANDLER_ERROR', name))
+    if entry.settled then return end
+    if entry.id ~= 0 then
+      serving:settle(entry.id, false, 'HANDLER_ERROR', errors.message('HANDLER_ERROR', name))
+    else
+      served(entry, false, 'HANDLER_ERROR', errors.message('HANDLER_ERROR', name))
+    end
   end
   ---Answers with `count` values `values[from ...]` (the first answer wins).
   local function answer(values, from, n)
-    if not serving.byId[sid] then return end
+    if entry.settled then return end
     if n > protocol.MAX_ARGS then return fail(('answered %d values; at most %d travel'):format(n, protocol.MAX_ARGS)) end
-    serving:settle(sid, true, values, from, n)
-  end
-  local function onError(err)
-    return traceback(tostring(err), 2)
+    if entry.id ~= 0 then serving:settle(entry.id, true, values, from, n) else served(entry, true, values, from, n) end
   end
 
   local handler, last, isServer = callback.handler, first + count - 1, self.transport.side == 'server'
@@ -164,6 +173,13 @@ function Responder:run(origin, requestId, callback, a, first, count)
       if r[1] then answer(r, 2, r.n - 1) else fail(r[2]) end
     end
   end)
+  if not entry.settled then
+    -- It waits (its thread yielded): from now on it holds a slot until its deadline.
+    entry.id = self.nextId
+    self.nextId = entry.id + 1
+    entry.deadline = now + (callback.options.timeout or self.config.timeout)
+    serving:add(entry)
+  end
 end
 
 return Responder
