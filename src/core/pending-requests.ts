@@ -19,31 +19,30 @@ export interface PendingRequest {
   readonly deadline: number;
   /** Called once, after the entry is gone. */
   readonly done: (outcome: Outcome, request: PendingRequest) => void;
+  /**
+   * The table's own links, set while the request waits (its neighbours in the list of its time to live, and that
+   * list): the request is its own list node, nothing is made per request. Classes declare them, so their shape is set.
+   */
+  qprev?: PendingRequest | null;
+  qnext?: PendingRequest | null;
+  qgroup?: Group | null;
 }
 
 /** Deadlines are rounded up to slots this wide (ms) before they are compared with now (both twins, the same frame). */
 const SLOT_MS = 10;
 
-/** A request as the table links it: by its deadline, in the list of its time to live. */
-interface Linked {
-  request: PendingRequest;
-  prev: Linked | null;
-  next: Linked | null;
-  group: Group;
-}
-
 /**
  * The requests with one time to live (`deadline - startedAt`): since time only moves forward, each one joins the end
  * and they come due from the front. A settled request leaves its list at once, so nothing stays behind it.
  */
-interface Group {
+export interface Group {
   ttl: number;
-  head: Linked | null;
-  tail: Linked | null;
+  head: PendingRequest | null;
+  tail: PendingRequest | null;
 }
 
 export class PendingRequests {
-  private readonly byId = new Map<number, Linked>();
+  private readonly byId = new Map<number, PendingRequest>();
   private readonly byPlayer = new Map<number, Set<number>>();
   /** Lists of requests with a deadline, by time to live; a list goes when its last request does. */
   private readonly groups = new Map<number, Group>();
@@ -57,33 +56,31 @@ export class PendingRequests {
   }
 
   get(id: number): PendingRequest | undefined {
-    return this.byId.get(id)?.request;
+    return this.byId.get(id);
   }
 
   add(request: PendingRequest): void {
-    const node: Linked = { request, prev: null, next: null, group: NO_GROUP };
-    this.byId.set(request.id, node);
+    this.byId.set(request.id, request);
     if (request.player) indexAdd(this.byPlayer, request.player, request.id);
-    if (request.deadline < Infinity) this.link(node);
+    if (request.deadline < Infinity) this.link(request);
   }
 
   /** Ends request `id`; returns false when it was already settled (a late or duplicate reply). */
   settle(id: number, outcome: Outcome): boolean {
-    const node = this.byId.get(id);
-    if (!node) return false;
+    const request = this.byId.get(id);
+    if (!request) return false;
     this.byId.delete(id);
-    const request = node.request;
     if (request.player) indexDelete(this.byPlayer, request.player, id);
-    if (node.group !== NO_GROUP) this.unlink(node);
+    if (request.qgroup) this.unlink(request);
     request.done(outcome, request);
     return true;
   }
 
   /** Ends request `id` with a coded error. */
   fail(id: number, code: CallbackErrorCode, message?: string): boolean {
-    const node = this.byId.get(id);
-    if (!node) return false;
-    return this.settle(id, { ok: false, error: new CallbackError(code, node.request.name, message) });
+    const request = this.byId.get(id);
+    if (!request) return false;
+    return this.settle(id, { ok: false, error: new CallbackError(code, request.name, message) });
   }
 
   /** Times out everything whose deadline slot is at or before `now`. */
@@ -92,7 +89,7 @@ export class PendingRequests {
     let n = 0;
     for (const group of this.groups.values()) {
       // Failing one may settle others (its `done` can); the front is read again each time.
-      while (group.head && slotOf(group.head.request.deadline) <= now) if (this.fail(group.head.request.id, 'TIMEOUT')) n++;
+      while (group.head && slotOf(group.head.deadline) <= now) if (this.fail(group.head.id, 'TIMEOUT')) n++;
     }
     return n;
   }
@@ -109,7 +106,7 @@ export class PendingRequests {
   /** Ends every request matching `predicate` (a stopped resource, a shutdown). */
   failWhere(predicate: (r: PendingRequest) => boolean, code: CallbackErrorCode): number {
     let n = 0;
-    for (const { request } of [...this.byId.values()]) if (predicate(request) && this.fail(request.id, code)) n++;
+    for (const request of [...this.byId.values()]) if (predicate(request) && this.fail(request.id, code)) n++;
     return n;
   }
 
@@ -122,41 +119,40 @@ export class PendingRequests {
   nextDeadline(): number {
     if (this.groups.size === 0) return Infinity;
     let next = Infinity;
-    for (const group of this.groups.values()) if (group.head) next = Math.min(next, slotOf(group.head.request.deadline));
+    for (const group of this.groups.values()) if (group.head) next = Math.min(next, slotOf(group.head.deadline));
     return next;
   }
 
-  private link(node: Linked): void {
-    const { deadline, startedAt } = node.request;
+  private link(request: PendingRequest): void {
+    const { deadline, startedAt } = request;
     const ttl = deadline - startedAt;
     let group = this.groups.get(ttl);
     if (!group) this.groups.set(ttl, (group = { ttl, head: null, tail: null }));
-    node.group = group;
+    request.qgroup = group;
     // Time only moves forward, so this is the end; a clock that went back walks to its place.
     let after = group.tail;
-    while (after && after.request.deadline > deadline) after = after.prev;
-    node.prev = after;
-    node.next = after ? after.next : group.head;
-    if (node.next) node.next.prev = node;
-    else group.tail = node;
-    if (after) after.next = node;
-    else group.head = node;
+    while (after && after.deadline > deadline) after = after.qprev ?? null;
+    const next = after ? (after.qnext ?? null) : group.head;
+    request.qprev = after;
+    request.qnext = next;
+    if (next) next.qprev = request;
+    else group.tail = request;
+    if (after) after.qnext = request;
+    else group.head = request;
   }
 
-  private unlink(node: Linked): void {
-    const group = node.group;
-    if (node.prev) node.prev.next = node.next;
-    else group.head = node.next;
-    if (node.next) node.next.prev = node.prev;
-    else group.tail = node.prev;
-    node.prev = node.next = null;
-    node.group = NO_GROUP;
+  private unlink(request: PendingRequest): void {
+    const group = request.qgroup!;
+    const prev = request.qprev ?? null;
+    const next = request.qnext ?? null;
+    if (prev) prev.qnext = next;
+    else group.head = next;
+    if (next) next.qprev = prev;
+    else group.tail = prev;
+    request.qprev = request.qnext = request.qgroup = null;
     if (!group.head) this.groups.delete(group.ttl);
   }
 }
-
-/** The group of a request without a deadline. */
-const NO_GROUP: Group = { ttl: NaN, head: null, tail: null };
 
 function slotOf(deadline: number): number {
   return Math.ceil(deadline / SLOT_MS) * SLOT_MS;

@@ -3,7 +3,7 @@
  * It owns one pending table (settled in one place), one outbox flushed once per tick, and the handlers.
  */
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
-import { PendingRequests, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
+import { PendingRequests, type Group, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
 import { checkBatch, END, frameAt, FrameKind, frameSize, MalformedBatch, MAX_ARGS, replyEvent, requestEvent, type RequestFrame } from '../protocol/frames.ts';
 import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
 import { forwardRequest, linkBridge } from './bridge-link.ts';
@@ -31,7 +31,8 @@ export class CallbackEngine {
   readonly metrics: MetricsTable;
   readonly outbox: Outbox;
   private readonly responder: Responder;
-  private readonly fallbacks = new CallFallbacks(() => this.transport.now());
+  /** @internal Last tries after NOT_FOUND (`addFallback`). */
+  readonly fallbacks = new CallFallbacks(() => this.transport.now());
   /**
    * A client's ids count up from a random start: a restarted resource must not reuse the ids of its previous run,
    * or a reply still travelling to the old run would settle a new call (test: "a reply meant for a previous run").
@@ -111,8 +112,9 @@ export class CallbackEngine {
    * with the outcome. Retries only on TIMEOUT or BUSY and only when asked (idempotent calls).
    */
   call(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
-    done = this.fallbacks.around(target, name, args, options, options.timeout ?? this.config.timeout, done);
+    // Without retries the sent call itself hands a NOT_FOUND to the fallbacks (SentCall.done): nothing made per call.
     if (!options.retries) return this.send(target, name, args, options, done);
+    done = this.fallbacks.around(target, name, args, options, options.timeout ?? this.config.timeout, done);
     let attempt = 0;
     const signal = options.signal;
     const once = () => {
@@ -195,7 +197,7 @@ export class CallbackEngine {
     const owner = this.coordinator.ownerOnOtherSide(name, target) ?? BRIDGE_RESOURCE;
     const now = this.transport.now();
     this.metrics.started('caller', name);
-    const request = new SentCall(this, id, name, this.transport.side === 'server' ? target : 0, owner, now, now + (options.timeout ?? this.config.timeout), done);
+    const request = new SentCall(this, id, target, name, args, options, owner, now, now + (options.timeout ?? this.config.timeout), done);
     this.pending.add(request);
     if (signal) request.listen(signal);
     let event = this.requestEvents.get(owner);
@@ -320,9 +322,9 @@ export class CallbackEngine {
 }
 
 /**
- * A call this engine sent, waiting in `pending`: its own `PendingRequest` (no closures per call but an abort's). Its
- * fields are `declare`d and assigned: the bundles' target turns initialized class fields into a defineProperty call
- * each, per call.
+ * A call this engine sent, waiting in `pending`: its own `PendingRequest` and list node (no closure per call but an
+ * abort's). A NOT_FOUND goes on to the engine's fallbacks from here. Its fields are `declare`d and assigned: the
+ * bundles' target turns initialized class fields into a defineProperty call each, per call.
  */
 class SentCall implements PendingRequest {
   declare readonly engine: CallbackEngine;
@@ -332,34 +334,43 @@ class SentCall implements PendingRequest {
   declare readonly resource: string;
   declare readonly startedAt: number;
   declare readonly deadline: number;
+  declare private readonly target: number;
+  declare private readonly args: unknown[];
+  declare private readonly options: CallOptions;
   declare private readonly then: (outcome: Outcome) => void;
-  declare private signal: AbortSignal | undefined;
   declare private onAbort: (() => void) | undefined;
+  declare qprev: PendingRequest | null;
+  declare qnext: PendingRequest | null;
+  declare qgroup: Group | null;
 
-  constructor(engine: CallbackEngine, id: number, name: string, player: number, resource: string, startedAt: number, deadline: number, then: (outcome: Outcome) => void) {
+  constructor(engine: CallbackEngine, id: number, target: number, name: string, args: unknown[], options: CallOptions, resource: string, startedAt: number, deadline: number, then: (outcome: Outcome) => void) {
     this.engine = engine;
     this.id = id;
     this.name = name;
-    this.player = player;
+    this.player = engine.transport.side === 'server' ? target : 0;
     this.resource = resource;
     this.startedAt = startedAt;
     this.deadline = deadline;
+    this.target = target;
+    this.args = args;
+    this.options = options;
     this.then = then;
-    this.signal = undefined;
     this.onAbort = undefined;
+    this.qprev = this.qnext = this.qgroup = null;
   }
 
   /** Ends the call with the signal's reason when it aborts. */
   listen(signal: AbortSignal): void {
-    this.signal = signal;
     this.onAbort = () => void this.engine.pending.settle(this.id, { ok: false, error: abortReason(signal) });
     signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
   done(outcome: Outcome): void {
-    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    if (this.onAbort) this.options.signal!.removeEventListener('abort', this.onAbort);
     this.engine.callEnded(this, outcome);
-    this.then(outcome);
+    const fallbacks = this.engine.fallbacks;
+    if (fallbacks.wants(outcome, this.options)) fallbacks.after(this.target, this.name, this.args, this.options, this.deadline, outcome, this.then);
+    else this.then(outcome);
   }
 }
 

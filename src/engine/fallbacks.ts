@@ -42,18 +42,29 @@ export class CallFallbacks {
   around(target: number, name: string, args: unknown[], options: CallOptions, timeout: number, done: (outcome: Outcome) => void): (outcome: Outcome) => void {
     if (this.list.length === 0) return done;
     const deadline = this.now() + timeout;
-    return (outcome) => {
-      if (!isNotFound(outcome) || options.signal?.aborted) return done(outcome);
-      const list = this.list;
-      const from = (first: number): void => {
-        for (let i = first; i < list.length; i++) {
-          const next = i + 1;
-          const rest = { ...options, timeout: deadline - this.now() };
-          if (list[i](target, name, args, rest, (second) => (isNotFound(second) ? from(next) : done(second)))) return;
-        }
-        done(outcome);
-      };
-      from(0);
+    return (outcome) => this.after(target, name, args, options, deadline, outcome, done);
+  }
+
+  /** Whether a call that ended with `outcome` goes on to the fallbacks (there are some, it is NOT_FOUND, not aborted). */
+  wants(outcome: Outcome, options: CallOptions): boolean {
+    return this.list.length > 0 && isNotFound(outcome) && !options.signal?.aborted;
+  }
+
+  /**
+   * Ends a call that ended with `outcome`, its deadline at `deadline`: through the fallbacks (those present now) when
+   * `wants` says so, else at once. `around` without a closure made per call (the engine's calls without retries).
+   */
+  after(target: number, name: string, args: unknown[], options: CallOptions, deadline: number, outcome: Outcome, done: (outcome: Outcome) => void): void {
+    if (!this.wants(outcome, options)) return done(outcome);
+    const list = this.list;
+    const from = (first: number): void => {
+      for (let i = first; i < list.length; i++) {
+        const next = i + 1;
+        const rest = { ...options, timeout: deadline - this.now() };
+        if (list[i](target, name, args, rest, (second) => (isNotFound(second) ? from(next) : done(second)))) return;
+      }
+      done(outcome);
     };
+    from(0);
   }
 }

@@ -3,7 +3,7 @@
  * exactly one reply per request. A handler that never answers holds its slot only until the callback's deadline.
  */
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
-import { PendingRequests, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
+import { PendingRequests, type Group, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
 import { MAX_ARGS, replyEvent, type RequestFrame } from '../protocol/frames.ts';
 import type { EngineConfig } from './config.ts';
 import { RequestChecks, type Refusal } from './checks.ts';
@@ -162,6 +162,9 @@ class ServedCall implements PendingRequest {
   declare readonly frame: RequestFrame;
   declare readonly callback: RegisteredCallback;
   declare readonly startedAt: number;
+  declare qprev: PendingRequest | null;
+  declare qnext: PendingRequest | null;
+  declare qgroup: Group | null;
 
   constructor(responder: Responder, origin: Origin, frame: RequestFrame, callback: RegisteredCallback, startedAt: number) {
     this.settled = false;
@@ -175,6 +178,7 @@ class ServedCall implements PendingRequest {
     this.frame = frame;
     this.callback = callback;
     this.startedAt = startedAt;
+    this.qprev = this.qnext = this.qgroup = null;
   }
 
   /** The handler returned without answering: wait in `serving` for its answer, until the callback's deadline. */
