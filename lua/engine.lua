@@ -123,18 +123,22 @@ end
 
 ---Ends a call: metrics, then a retry on TIMEOUT or BUSY while the call allows one, else the caller's `done`.
 ---@param entry PendingRequest
-local function callEnded(entry, ok, a, b, c)
-  local self = entry.engine
-  self.metrics:finished('caller', entry.name, self.transport.now() - entry.startedAt, not ok and a or nil)
-  local call = entry.call
-  if not ok and (a == 'TIMEOUT' or a == 'BUSY') and call.attempt < (call.options.retries or 0) then
+local function callEnded(call, ok, a, b, c)
+  local self = call.engine
+  self.metrics:finished('caller', call.name, self.transport.now() - call.startedAt, not ok and a or nil)
+  local retries = call.options.retries or 0
+  if not ok and (a == 'TIMEOUT' or a == 'BUSY') and call.attempt < retries then
     local delay = (call.options.backoff or 250) * 2 ^ call.attempt
     call.attempt = call.attempt + 1
     self.retries[#self.retries + 1] = { at = self.transport.now() + delay, call = call }
     self:wake()
     return
   end
-  call.done(ok, a, b, c)
+  -- A call without retries goes on to the fallbacks from here (one with retries has them around its cb already).
+  if retries == 0 and not ok and a == 'NOT_FOUND' and self.fallbacks and self.fallbacks[1] then
+    return fallbacks.after(self, call.target, call.name, call.args, call.options, call.deadline, call.cb, ok, a, b, c)
+  end
+  call.cb(ok, a, b, c)
 end
 
 ---Calls `name` on the other side (`target` is the player on the server, ignored on a client) with `args`
@@ -145,8 +149,16 @@ end
 ---@param options CallOptions
 ---@param done CallDone
 function Engine:call(target, name, args, options, done)
-  done = fallbacks.around(self, target, name, args, options, options.timeout or self.config.timeout, done)
-  self:send({ target = target, name = name, args = args, options = options, done = done, attempt = 0 })
+  -- Without retries the call's own end hands a NOT_FOUND to the fallbacks (callEnded): nothing made per call.
+  if (options.retries or 0) > 0 then
+    done = fallbacks.around(self, target, name, args, options, options.timeout or self.config.timeout, done)
+  end
+  -- One table per call: the call, and (once sent) its pending entry; sized at once for the fields `send` and the
+  -- pending table add.
+  self:send({
+    target = target, name = name, args = args, options = options, cb = done, attempt = 0, engine = self,
+    done = callEnded, id = 0, player = 0, resource = false, startedAt = 0, deadline = 0,
+  })
 end
 
 ---Adds a last try for calls that end in NOT_FOUND, `fn(target, name, args, options, done) -> boolean`
@@ -166,26 +178,26 @@ function Engine:callLocal(player, name, args, options, done)
   localcalls.call(self, player, name, args, options, done)
 end
 
+---Sends one attempt of `call` (the table `Engine:call` made, its own pending entry while it waits).
 function Engine:send(call)
   local name = call.name
-  if self.stopped then return call.done(false, 'RESOURCE_STOPPED', errors.message('RESOURCE_STOPPED', name)) end
+  if self.stopped then return call.cb(false, 'RESOURCE_STOPPED', errors.message('RESOURCE_STOPPED', name)) end
   if call.args.n > protocol.MAX_ARGS then
     -- More would make the receiver refuse the whole batch, other calls included.
-    return call.done(false, 'INVALID_ARGUMENTS', errors.message('INVALID_ARGUMENTS', name) .. ': more than ' .. protocol.MAX_ARGS .. ' arguments')
+    return call.cb(false, 'INVALID_ARGUMENTS', errors.message('INVALID_ARGUMENTS', name) .. ': more than ' .. protocol.MAX_ARGS .. ' arguments')
   end
   local target = self.transport.side == 'server' and call.target or 0
   -- A request to a player who is not there could only time out: nothing waits for that.
   if not self.transport.connected(target) then
-    return call.done(false, 'PLAYER_DROPPED', ("callback '%s': player %s is not connected"):format(name, tostring(target)))
+    return call.cb(false, 'PLAYER_DROPPED', ("callback '%s': player %s is not connected"):format(name, tostring(target)))
   end
   local id = self:newId()
   local owner = self.coordinator.ownerOnOtherSide(name, target) or BRIDGE
   local now = self.transport.now()
   self.metrics:started('caller', name)
-  self.pending:add({
-    id = id, name = name, player = target, resource = owner, startedAt = now,
-    deadline = now + (call.options.timeout or self.config.timeout), done = callEnded, engine = self, call = call,
-  })
+  call.id, call.player, call.resource, call.startedAt = id, target, owner, now
+  call.deadline = now + (call.options.timeout or self.config.timeout)
+  self.pending:add(call)
   local event = self.requestEvents[owner]
   if not event then
     event = protocol.requestEvent(owner)

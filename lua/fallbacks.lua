@@ -46,22 +46,31 @@ function M.around(engine, target, name, args, options, timeout, done)
   local deadline = now() + timeout
   return function(ok, a, b, c)
     if ok or a ~= 'NOT_FOUND' then return done(ok, a, b, c) end
-    list = engine.fallbacks
-    local function from(first)
-      for i = first, #list do
-        local rest = {}
-        for k, v in pairs(options) do rest[k] = v end
-        rest.timeout = deadline - now()
-        local taken = list[i](target, name, args, rest, function(ok2, a2, b2, c2)
-          if not ok2 and a2 == 'NOT_FOUND' then return from(i + 1) end
-          done(ok2, a2, b2, c2)
-        end)
-        if taken then return end
-      end
-      done(ok, a, b, c)
-    end
-    from(1)
+    M.after(engine, target, name, args, options, deadline, done, ok, a, b, c)
   end
+end
+
+---Ends a call that ended NOT_FOUND, its deadline at `deadline`: through the fallbacks present now, then (when all
+---passed) with that NOT_FOUND. `around` without a closure made per call (the engine's calls without retries).
+---@param engine CallbackEngine
+---@param done CallDone
+function M.after(engine, target, name, args, options, deadline, done, ok, a, b, c)
+  local list = engine.fallbacks
+  local now = engine.transport.now
+  local function from(first)
+    for i = first, #list do
+      local rest = {}
+      for k, v in pairs(options) do rest[k] = v end
+      rest.timeout = deadline - now()
+      local taken = list[i](target, name, args, rest, function(ok2, a2, b2, c2)
+        if not ok2 and a2 == 'NOT_FOUND' then return from(i + 1) end
+        done(ok2, a2, b2, c2)
+      end)
+      if taken then return end
+    end
+    done(ok, a, b, c)
+  end
+  from(1)
 end
 
 return M
