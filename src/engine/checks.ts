@@ -11,21 +11,11 @@ import type { EngineConfig } from './config.ts';
 import type { RegisteredCallback } from './handlers.ts';
 import type { Transport } from './transport.ts';
 
-export interface RequestInfo {
-  /** The calling player (server side), 0 on a client. */
-  readonly from: number;
-  readonly callback: RegisteredCallback;
-  readonly args: unknown[];
-  readonly now: number;
-}
-
 /** A failed check: the code, and a message safe to show the caller. */
 export interface Refusal {
   code: CallbackErrorCode;
   message?: string;
 }
-
-type Check = (req: RequestInfo) => Refusal | null | Promise<Refusal | null>;
 
 export class RequestChecks {
   /** Per callback name: one bucket per player. */
@@ -39,26 +29,23 @@ export class RequestChecks {
     private readonly transport: Transport,
   ) {}
 
-  /** The order is the contract's; each check is a few lines. */
-  private readonly order: Check[] = [
-    (req) => this.rateLimit(req),
-    (req) => this.payloadSize(req),
-    (req) => this.schema(req),
-    (req) => this.permission(req),
-    (req) => this.inFlight(req),
-  ];
-
-  /** Runs the checks in order from `start`; synchronous unless a Standard Schema answers asynchronously. */
-  run(req: RequestInfo, start = 0): Refusal | null | Promise<Refusal | null> {
-    for (let i = start; i < this.order.length; i++) {
-      const r = this.order[i](req);
-      if (r instanceof Promise) return r.then((res) => res ?? this.run(req, i + 1));
-      if (r) return r;
-    }
-    return null;
+  /**
+   * Runs the checks in the contract's order for a request from `from` (0 on a client); synchronous unless a Standard
+   * Schema answers asynchronously. Called once per request: a plain sequence, nothing made per call.
+   */
+  run(from: number, callback: RegisteredCallback, args: unknown[], now: number): Refusal | null | Promise<Refusal | null> {
+    const early = this.rateLimit(from, callback, now) ?? this.payloadSize(callback, args);
+    if (early) return early;
+    const schema = this.schema(callback, args);
+    if (schema instanceof Promise) return schema.then((r) => r ?? this.afterSchema(from, callback));
+    return schema ?? this.afterSchema(from, callback);
   }
 
-  private rateLimit({ from, callback, now }: RequestInfo): Refusal | null {
+  private afterSchema(from: number, callback: RegisteredCallback): Refusal | null {
+    return this.permission(from, callback) ?? this.inFlight(from);
+  }
+
+  private rateLimit(from: number, callback: RegisteredCallback, now: number): Refusal | null {
     const limits = callback.options.rateLimit;
     if (limits === false || !from) return null;
     let limiter = this.limiters.get(callback.name);
@@ -66,12 +53,12 @@ export class RequestChecks {
     return limiter.take(from, now) ? null : { code: 'RATE_LIMITED' };
   }
 
-  private payloadSize({ callback, args }: RequestInfo): Refusal | null {
+  private payloadSize(callback: RegisteredCallback, args: unknown[]): Refusal | null {
     const max = callback.options.maxPayload ?? this.config.maxPayload;
     return requestSize(args, max) > max ? { code: 'PAYLOAD_TOO_LARGE' } : null;
   }
 
-  private schema({ callback, args }: RequestInfo): Refusal | null | Promise<Refusal | null> {
+  private schema(callback: RegisteredCallback, args: unknown[]): Refusal | null | Promise<Refusal | null> {
     const schema = callback.options.validate;
     if (!schema) return null;
     let result: ValidationResult | Promise<ValidationResult>;
@@ -86,13 +73,13 @@ export class RequestChecks {
     return result instanceof Promise ? result.then(refuse, () => ({ code: 'INVALID_ARGUMENTS' })) : refuse(result);
   }
 
-  private permission({ from, callback }: RequestInfo): Refusal | null {
+  private permission(from: number, callback: RegisteredCallback): Refusal | null {
     const ace = callback.options.permission;
     if (!ace || !from) return null;
     return this.transport.allowed(from, ace) ? null : { code: 'FORBIDDEN' };
   }
 
-  private inFlight({ from }: RequestInfo): Refusal | null {
+  private inFlight(from: number): Refusal | null {
     if (this.total >= this.config.maxInFlightTotal) return { code: 'BUSY' };
     if (from && (this.running.get(from) ?? 0) >= this.config.maxInFlightPerPlayer) return { code: 'BUSY' };
     return null;

@@ -26,8 +26,10 @@ interface OpenBatch {
 const FRAME_OVERHEAD = 8;
 
 export class Outbox {
-  /** Batches still being filled, by `event|target`. */
-  private readonly open = new Map<string, OpenBatch>();
+  /** Batches still being filled, by event then target (no key string made per frame)... */
+  private readonly open = new Map<string, Map<number, OpenBatch>>();
+  /** ...and in the order they were opened, which is the order they leave in. */
+  private readonly opened: OpenBatch[] = [];
   /** Sealed batches (full, or a big frame alone) waiting to be sent, in order. */
   private readonly queue: OpenBatch[] = [];
   /**
@@ -54,7 +56,7 @@ export class Outbox {
   }
 
   get idle(): boolean {
-    return this.open.size === 0 && this.queue.length === 0;
+    return this.opened.length === 0 && this.queue.length === 0;
   }
 
   request(event: string, target: number, id: number, name: string, args: ArrayLike<unknown>): void {
@@ -84,18 +86,35 @@ export class Outbox {
       if (!this.pay(this.queue[0], now)) return true;
       this.send(this.queue.shift()!);
     }
-    for (const [key, b] of this.open) {
-      if (!this.pay(b, now)) return true;
-      this.open.delete(key);
-      this.send(b);
-    }
-    return false;
+    let sent = 0;
+    while (sent < this.opened.length && this.pay(this.opened[sent], now)) this.close(this.opened[sent++]);
+    if (sent === this.opened.length) this.opened.length = 0;
+    else if (sent) this.opened.splice(0, sent);
+    return this.opened.length > 0;
   }
 
   /** Drops whatever waits for `target` (a player who dropped). */
   forget(target: number): void {
-    for (const [key, b] of this.open) if (b.target === target) this.open.delete(key);
+    for (let i = this.opened.length - 1; i >= 0; i--) {
+      const b = this.opened[i];
+      if (b.target !== target) continue;
+      this.unlist(b);
+      this.opened.splice(i, 1);
+    }
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].target === target) this.queue.splice(i, 1);
+  }
+
+  /** An open batch leaves: out of the lookup, then sent. */
+  private close(b: OpenBatch): void {
+    this.unlist(b);
+    this.send(b);
+  }
+
+  private unlist(b: OpenBatch): void {
+    const byTarget = this.open.get(b.event)!;
+    byTarget.delete(b.target);
+    // A made-up sender name (a reply event of its own) must leave nothing behind.
+    if (byTarget.size === 0) this.open.delete(b.event);
   }
 
   /** Client pacing: charges one event, and the bytes of a reliable one, only when both buckets can pay. */
@@ -122,7 +141,6 @@ export class Outbox {
    */
   private batchFor(event: string, target: number, size: number, allowLatent = true): OpenBatch {
     this.wake();
-    const key = `${event}|${target}`;
     const limit = this.config.latentThreshold;
     if (size > limit) {
       const alone = this.newBatch(event, target, allowLatent);
@@ -130,14 +148,19 @@ export class Outbox {
       this.queue.push(alone);
       return alone;
     }
-    let b = this.open.get(key);
+    let byTarget = this.open.get(event);
+    if (!byTarget) this.open.set(event, (byTarget = new Map()));
+    let b = byTarget.get(target);
     if (b && b.size + size > limit) {
+      // Full: sealed, it leaves before the batches opened after it (rare: 32 KiB of frames in one tick).
+      this.opened.splice(this.opened.indexOf(b), 1);
       this.queue.push(b);
       b = undefined;
     }
     if (!b) {
       b = this.newBatch(event, target, false);
-      this.open.set(key, b);
+      byTarget.set(target, b);
+      this.opened.push(b);
     }
     b.size += size;
     return b;

@@ -23,11 +23,19 @@ export interface Origin {
   local?: (ok: boolean, ...rest: unknown[]) => unknown;
 }
 
+/** Reply event names kept (one per resource that calls this engine; real servers have far fewer). */
+const REPLY_EVENTS_KEPT = 256;
+
 export class Responder {
   readonly checks: RequestChecks;
   /** Requests whose handler runs now; settled by the first reply or by the deadline. */
   readonly serving = new PendingRequests();
   private nextServingId = 1;
+  /**
+   * `cbb:r:<resource>` by resource: made once per caller's address, not per reply. A batch names its sender, so a
+   * client could send made-up names: the cache is emptied when it reaches REPLY_EVENTS_KEPT.
+   */
+  private readonly replyEvents = new Map<string, string>();
 
   constructor(
     private readonly transport: Transport,
@@ -49,7 +57,7 @@ export class Responder {
       return;
     }
     const now = this.transport.now();
-    const refusal = this.checks.run({ from: origin.player, callback, args: frame.args, now });
+    const refusal = this.checks.run(origin.player, callback, frame.args, now);
     if (refusal instanceof Promise) {
       refusal.then((r) => {
         // The player may have left while an asynchronous schema looked at the request: their handler must not run.
@@ -76,12 +84,21 @@ export class Responder {
   private sendReply(origin: Origin, id: number, values: unknown[], latent: boolean): void {
     // The count travels first: a trailing nil would not survive a function-reference call into Lua (ref §2.4).
     if (origin.local) this.callLocal(origin, [true, values.length, ...values]);
-    else this.outbox.reply(replyEvent(origin.resource), origin.player, id, values, latent);
+    else this.outbox.reply(this.replyEvent(origin.resource), origin.player, id, values, latent);
   }
 
   private sendError(origin: Origin, id: number, code: CallbackErrorCode, message: string): void {
     if (origin.local) this.callLocal(origin, [false, code, message]);
-    else this.outbox.error(replyEvent(origin.resource), origin.player, id, code, message);
+    else this.outbox.error(this.replyEvent(origin.resource), origin.player, id, code, message);
+  }
+
+  private replyEvent(resource: string): string {
+    let event = this.replyEvents.get(resource);
+    if (event === undefined) {
+      if (this.replyEvents.size >= REPLY_EVENTS_KEPT) this.replyEvents.clear();
+      this.replyEvents.set(resource, (event = replyEvent(resource)));
+    }
+    return event;
   }
 
   private callLocal(origin: Origin, args: unknown[]): void {
