@@ -111,12 +111,14 @@ export class RequestChecks {
 
   /** Whether any player's rate bucket is kept: the engine ticks on until the sweep has freed them all. */
   get holding(): boolean {
+    if (this.limiters.size === 0) return false;
     for (const limiter of this.limiters.values()) if (limiter.size > 0) return true;
     return false;
   }
 
   /** Frees buckets that refilled completely; the engine's tick calls it every few seconds. */
   sweep(now: number): void {
+    if (this.limiters.size === 0) return;
     for (const limiter of this.limiters.values()) limiter.sweep(now);
   }
 }

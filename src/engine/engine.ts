@@ -269,26 +269,30 @@ export class CallbackEngine {
    */
   private readonly tick = (): boolean | number => {
     const now = this.transport.now();
-    if (this.retries.length) {
-      const due = this.retries.filter((r) => r[0] <= now);
-      this.retries = this.retries.filter((r) => r[0] > now);
-      for (const [, run] of due) run();
-    }
+    if (this.retries.length) this.runDueRetries(now);
     this.pending.expire(now);
     this.responder.serving.expire(now);
+    const checks = this.responder.checks;
     // Rate buckets that refilled are forgotten now and then: otherwise every player keeps one per callback they
     // ever called until they drop (1,000 players x 200 callbacks is 200k buckets).
     if (now - this.sweptAt >= SWEEP_MS) {
       this.sweptAt = now;
-      this.responder.checks.sweep(now);
+      checks.sweep(now);
     }
     if (this.outbox.flush(now)) return true;
     let next = Math.min(this.pending.nextDeadline(), this.responder.serving.nextDeadline());
-    for (const [due] of this.retries) next = Math.min(next, due);
+    for (let i = 0; i < this.retries.length; i++) next = Math.min(next, this.retries[i][0]);
     // Held buckets wake it for their sweep: an engine that went idle would keep them until its next call (issue: security).
-    if (this.responder.checks.holding) next = Math.min(next, this.sweptAt + SWEEP_MS);
+    if (checks.holding) next = Math.min(next, this.sweptAt + SWEEP_MS);
     return next === Infinity ? false : Math.max(next, now + 1);
   };
+
+  /** Runs the retries whose backoff is over (a retry may queue another: the list is replaced first). */
+  private runDueRetries(now: number): void {
+    const due = this.retries.filter((r) => r[0] <= now);
+    this.retries = this.retries.filter((r) => r[0] > now);
+    for (const [, run] of due) run();
+  }
 
   private wake(): void {
     if (!this.stopped) this.transport.everyTick(this.tick);
