@@ -16,6 +16,9 @@ export interface Target {
 export const PENDING_LIMIT = 1024;
 export const RETAINED_NOISE = 16;
 
+/** Cases whose caller is ox_lib's own package, not one of our engines. */
+const OX_CALLER = new Set(['ox-peer', 'ox-on-bridge']);
+
 /** Fills `ratio` of every case whose baseline ran. */
 export function addRatios(results: CaseResult[]): void {
   const byName = new Map(results.map((r) => [r.name, r]));
@@ -49,6 +52,17 @@ export function evaluateTargets(results: CaseResult[]): Target[] {
   };
   costTarget('bridge-js', 1.25);
   costTarget('bridge-lua', 1.5);
+  // Context, not a target: the Lua cases against the same bare events written in Lua (the emulated Lua VM's floor).
+  const rawLua = get('raw-lua');
+  for (const name of ['bridge-lua', 'esx-alias', 'qb-alias']) {
+    const r = get(name);
+    if (!r || !rawLua) continue;
+    out.push({
+      target: `(context) ${name} against raw-lua, the same bare events in Lua`,
+      value: `${x(r.worldUsPerCall / rawLua.worldUsPerCall)} world, ${x(r.serverCpuUsPerCall / rawLua.serverCpuUsPerCall)} server CPU`,
+      met: null,
+    });
+  }
   const peer = get('ox-peer');
   for (const name of ['bridge-js', 'ox-on-bridge']) {
     const r = get(name);
@@ -66,13 +80,17 @@ export function evaluateTargets(results: CaseResult[]): Target[] {
     });
     out.push({ target: 'scale: the server tables are back to baseline after the run', value: JSON.stringify(scale.extra.tablesAfter), met: scale.checks.tablesBackToBaseline });
   }
-  const bridgeCases = results.filter((r) => r.baseline !== null || r.name.startsWith('bridge'));
+  // The memory targets are about our engines, so they are judged where our engine makes the call: in the ox cases
+  // the caller is ox_lib's package, which keeps a 300 s setTimeout per call and never clears it (its
+  // client/callback/index.js), so its pending and retained bytes are ox_lib's; `scale` adds and drops players (new
+  // machines), so its heap is judged by its tables being back to baseline instead.
+  const bridgeCases = results.filter((r) => (r.baseline !== null || r.name.startsWith('bridge')) && !OX_CALLER.has(r.name));
   const pending = bridgeCases.filter((r) => r.memory.bytesPerPending !== null);
   if (pending.length) {
     const worst = pending.reduce((a, b) => (a.memory.bytesPerPending! >= b.memory.bytesPerPending! ? a : b));
     out.push({ target: 'under 1 KiB per pending request (bridge cases)', value: `at most ${Math.round(worst.memory.bytesPerPending!)} B (${worst.name})`, met: worst.memory.bytesPerPending! < PENDING_LIMIT });
   }
-  const retained = bridgeCases.filter((r) => r.memory.retainedBytesPerCall !== null);
+  const retained = bridgeCases.filter((r) => r.memory.retainedBytesPerCall !== null && r.name !== 'scale');
   if (retained.length) {
     const worst = retained.reduce((a, b) => (a.memory.retainedBytesPerCall! >= b.memory.retainedBytesPerCall! ? a : b));
     out.push({
@@ -112,7 +130,7 @@ export function table(results: Results): string {
 
 /** The targets, markdown. */
 export function targetList(results: Results): string {
-  return results.targets.map((t) => `- ${t.met ? '✅' : '❌'} ${t.target}: ${t.value}`).join('\n');
+  return results.targets.map((t) => `- ${t.met === null ? 'ℹ️' : t.met ? '✅' : '❌'} ${t.target}: ${t.value}`).join('\n');
 }
 
 /** Notes per case (extra figures, the load), markdown. */
