@@ -85,14 +85,25 @@ export class RequestChecks {
     return null;
   }
 
-  /** A handler started for `from`; pair every call with `end`. */
-  begin(from: number): void {
+  /** A handler started; pair every call with `end`. */
+  begin(): void {
     this.total++;
+  }
+
+  end(): void {
+    this.total = Math.max(0, this.total - 1);
+  }
+
+  /**
+   * A handler of `from`'s returned without answering and keeps running: it counts against their in-flight limit
+   * until `release`. One that answered before it returned (the usual case) never held a slot another request could
+   * have seen, so the per-player table is touched only by handlers that wait.
+   */
+  hold(from: number): void {
     if (from) this.running.set(from, (this.running.get(from) ?? 0) + 1);
   }
 
-  end(from: number): void {
-    this.total = Math.max(0, this.total - 1);
+  release(from: number): void {
     if (!from) return;
     const n = (this.running.get(from) ?? 1) - 1;
     if (n > 0) this.running.set(from, n);

@@ -115,7 +115,7 @@ export class Responder {
    */
   private run(origin: Origin, frame: RequestFrame, callback: RegisteredCallback, now: number): void {
     const call = new ServedCall(this, origin, frame, callback, now);
-    this.checks.begin(origin.player);
+    this.checks.begin();
     this.metrics.started('handler', frame.name);
     const from = origin.player;
     const server = this.transport.side === 'server';
@@ -141,7 +141,8 @@ export class Responder {
   /** How a served call ended: metrics, then its one reply (or none, when nobody can take it). */
   ended(call: ServedCall, outcome: Outcome): void {
     const { origin, frame, callback } = call;
-    this.checks.end(origin.player);
+    this.checks.end();
+    if (call.id) this.checks.release(origin.player);
     const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
     this.metrics.finished('handler', frame.name, this.transport.now() - call.startedAt, code);
     // A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and ends
@@ -202,6 +203,7 @@ class ServedCall implements PendingRequest {
   wait(id: number, defaultTimeout: number): void {
     this.id = id;
     this.deadline = this.startedAt + (this.callback.options.timeout ?? defaultTimeout);
+    this.responder.checks.hold(this.player);
     this.responder.serving.add(this);
   }
 
