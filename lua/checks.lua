@@ -77,7 +77,8 @@ function Checks:begin(from)
 end
 
 function Checks:finish(from)
-  self.total = math.max(0, self.total - 1)
+  local total = self.total - 1
+  self.total = total > 0 and total or 0
   if from == 0 then return end
   local n = (self.running[from] or 1) - 1
   self.running[from] = n > 0 and n or nil

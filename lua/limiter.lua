@@ -11,6 +11,8 @@
 local Limiter = {}
 Limiter.__index = Limiter
 
+local min = math.min
+
 ---@param limits BucketLimits
 ---@return RateLimiter
 function Limiter.new(limits)
@@ -25,7 +27,7 @@ local function refill(self, key, now)
     b = { tokens = limits.burst, at = now }
     self.buckets[key] = b
   elseif now > b.at then
-    b.tokens = math.min(limits.burst, b.tokens + (now - b.at) / 1000 * limits.rate)
+    b.tokens = min(limits.burst, b.tokens + (now - b.at) / 1000 * limits.rate)
     b.at = now
   end
   return b

@@ -17,6 +17,8 @@ Metrics.__index = Metrics
 ---Players refused RATE_LIMITED the most, kept per engine: at most this many. Twin of LIMITED_PLAYERS_KEPT.
 local LIMITED_KEPT = 16
 
+local max = math.max
+
 ---@param resource string
 ---@return MetricsTable
 function Metrics.new(resource)
@@ -47,7 +49,7 @@ end
 ---@param role Role
 ---@param name string
 function Metrics:started(role, name)
-  local e = self:entry(role, name)
+  local e = self.byRole[role][name] or self:entry(role, name)
   e.calls = e.calls + 1
   e.inFlight = e.inFlight + 1
 end
@@ -57,8 +59,8 @@ end
 ---@param ms number
 ---@param code? CallbackErrorCode
 function Metrics:finished(role, name, ms, code)
-  local e = self:entry(role, name)
-  e.inFlight = math.max(0, e.inFlight - 1)
+  local e = self.byRole[role][name] or self:entry(role, name)
+  e.inFlight = max(0, e.inFlight - 1)
   e.latency:record(ms)
   if code then e.errors[code] = (e.errors[code] or 0) + 1 end
 end

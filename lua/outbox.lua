@@ -46,6 +46,8 @@ function Outbox.new(transport, config, wake)
     events = client and Limiter.new(config.sendRate) or nil,
     bytes = client and Limiter.new(config.sendBytes) or nil,
     sent = { reliable = 0, latent = 0 },
+    -- A batch's fixed part: the array header (<= 5), version (1), sender name, end marker (1).
+    baseSize = 7 + size.str(transport.resource),
   }, Outbox)
 end
 
@@ -54,11 +56,10 @@ function Outbox:idle()
   return next(self.open) == nil and self.head > #self.queue
 end
 
----A new batch; its fixed part: the array header (<= 5), version (1), sender name, end marker (1).
+---A new batch, of its fixed size so far (`baseSize`).
 function Outbox:newBatch(event, target, latent)
   local buf = {}
-  local me = self.transport.resource
-  return { event = event, target = target, buf = buf, n = protocol.begin(buf, me), size = 7 + size.of(me), latent = latent }
+  return { event = event, target = target, buf = buf, n = protocol.begin(buf, self.transport.resource), size = self.baseSize, latent = latent }
 end
 
 ---The batch a frame of `bytes` joins: the open one for (event, target) while it stays under the latent threshold,

@@ -7,16 +7,29 @@ local pack, unpack = table.pack, table.unpack
 
 local M = {}
 
+-- What the two thread bodies below run on, set right before CreateThreadNow starts one (at once, before anything else
+-- can set them again): a delivery makes no closure.
+local nextCb, nextA, nextB, nextC
+
+local function deliverValues()
+  local cb, a, b, c = nextCb, nextA, nextB, nextC
+  nextCb, nextA = nil, nil
+  cb(unpack(a, b, b + c - 1))
+end
+
+local function deliverFailure()
+  local cb, code, message = nextCb, nextA, nextB
+  nextCb, nextA, nextB = nil, nil, nil
+  cb(nil, message, code == 'TIMEOUT')
+end
+
 ---Calls `cb(...values)`, or on failure `cb(nil, message, timedOut)`, in its own thread (it may Wait; its errors are
 ---its own).
 ---@param transport table the engine's transport (threadNow)
 ---@param cb function
 function M.deliver(transport, cb, ok, a, b, c)
-  if ok then
-    transport.threadNow(function() cb(unpack(a, b, b + c - 1)) end)
-  else
-    transport.threadNow(function() cb(nil, b, a == 'TIMEOUT') end)
-  end
+  nextCb, nextA, nextB, nextC = cb, a, b, c
+  transport.threadNow(ok and deliverValues or deliverFailure)
 end
 
 ---Starts a call with `start(done)` and waits in the calling thread: the values, or `nil, message`.

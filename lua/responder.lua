@@ -7,7 +7,8 @@ local protocol = use('protocol')
 local Pending = use('pending')
 local Checks = use('checks')
 
-local pack, unpack, select, traceback, pcall = table.pack, table.unpack, select, debug.traceback, pcall
+local pack, unpack, traceback, pcall, xpcall = table.pack, table.unpack, debug.traceback, pcall, xpcall
+local huge, MAX_ARGS = math.huge, protocol.MAX_ARGS
 
 ---Where a request came from. Twin of `Origin` in src/engine/responder.ts. A network origin is made once per received
 ---batch (every frame of a batch comes from the same player and resource): the hot path makes no table per request.
@@ -36,6 +37,9 @@ function Responder.new(engine)
     serving = Pending.new(),
     checks = Checks.new(engine.config, engine.transport),
     nextId = 1,
+    isServer = engine.transport.side == 'server',
+    resource = engine.transport.resource,
+    threadNow = engine.transport.threadNow,
   }, Responder)
 end
 
@@ -112,73 +116,86 @@ local function served(entry, ok, a, b, c)
   end
 end
 
----Runs the handler once, protected, in its own thread; its first answer wins and is the only reply.
----@param origin Origin
 ---Adds the traceback to a handler's error (xpcall's message handler).
 local function onError(err)
   return traceback(tostring(err), 2)
 end
 
+---A handler's failure: the caller gets the code only; the error and its traceback stay in this console. Printed even
+---when the handler already answered (it raised after its cb call): failure is never silent.
+---@param entry PendingRequest the serving entry `run` made
+local function fail(entry, err)
+  local self = entry.responder
+  self.transport.log('error', ("callback '%s' (resource %s) failed: %s"):format(entry.name, entry.resource, tostring(err)))
+  if entry.settled then return end
+  local message = errors.message('HANDLER_ERROR', entry.name)
+  if entry.id ~= 0 then self.serving:settle(entry.id, false, 'HANDLER_ERROR', message)
+  else served(entry, false, 'HANDLER_ERROR', message) end
+end
+
+---Answers with `n` values `values[from ...]`; the first answer wins.
+local function answer(entry, values, from, n)
+  if entry.settled then return end
+  if n > MAX_ARGS then return fail(entry, ('answered %d values; at most %d travel'):format(n, MAX_ARGS)) end
+  if entry.id ~= 0 then entry.responder.serving:settle(entry.id, true, values, from, n)
+  else served(entry, true, values, from, n) end
+end
+
+---What `serve` runs on, set right before CreateThreadNow starts it (at once, before anything else can set them
+---again): the thread's body is one function, not a closure made per request.
+local nextEntry, nextCallback, nextArgs, nextFirst, nextLast
+
+---The body of a handler's thread: runs it protected. A cb-style handler gets a cb of its own (the one closure a
+---request makes); a return-style one's results are its answer.
+local function serve()
+  local entry, callback, a, first, last = nextEntry, nextCallback, nextArgs, nextFirst, nextLast
+  nextEntry, nextCallback, nextArgs = nil, nil, nil
+  local handler, player, isServer = callback.handler, entry.player, entry.responder.isServer
+  if callback.style == 'cb' then
+    local function cb(...)
+      local values = pack(...)
+      answer(entry, values, 1, values.n)
+    end
+    local ok, err
+    if isServer then
+      ok, err = xpcall(handler, onError, player, cb, unpack(a, first, last))
+    else
+      ok, err = xpcall(handler, onError, cb, unpack(a, first, last))
+    end
+    if not ok then fail(entry, err) end
+  else
+    local r
+    if isServer then
+      r = pack(xpcall(handler, onError, player, unpack(a, first, last)))
+    else
+      r = pack(xpcall(handler, onError, unpack(a, first, last)))
+    end
+    if r[1] then answer(entry, r, 2, r.n - 1) else fail(entry, r[2]) end
+  end
+end
+
 ---Runs the handler once, protected, in its own thread (it may yield); its first answer wins and is the only reply.
 ---A handler that answers before its thread first yields or ends (the usual case) is answered at once and never enters
 ---`serving`: no deadline is kept for it. Twin of `Responder.run` and `ServedCall` in src/engine/responder.ts.
+---@param origin Origin
 function Responder:run(origin, requestId, callback, a, first, count, now)
-  local player = origin.player
-  local name, serving = callback.name, self.serving
+  local player, name = origin.player, callback.name
   self.checks:begin(player)
   self.metrics:started('handler', name)
   -- The entry is `served`'s argument whichever way the call ends; it joins `serving` only if the handler waits.
   local entry = {
-    id = 0, name = name, player = player, resource = self.transport.resource, startedAt = now, deadline = math.huge,
+    id = 0, name = name, player = player, resource = self.resource, startedAt = now, deadline = huge,
     done = served, responder = self, origin = origin, requestId = requestId, latent = callback.options.latent ~= false,
     settled = false,
   }
-
-  local function fail(err)
-    -- The caller gets the code only; the error and its traceback stay in this console. Printed even when the
-    -- handler already answered (it raised after its cb call): failure is never silent.
-    self.transport.log('error', ("callback '%s' (resource %s) failed: %s"):format(name, self.transport.resource, tostring(err)))
-    if entry.settled then return end
-    if entry.id ~= 0 then
-      serving:settle(entry.id, false, 'HANDLER_ERROR', errors.message('HANDLER_ERROR', name))
-    else
-      served(entry, false, 'HANDLER_ERROR', errors.message('HANDLER_ERROR', name))
-    end
-  end
-  ---Answers with `count` values `values[from ...]` (the first answer wins).
-  local function answer(values, from, n)
-    if entry.settled then return end
-    if n > protocol.MAX_ARGS then return fail(('answered %d values; at most %d travel'):format(n, protocol.MAX_ARGS)) end
-    if entry.id ~= 0 then serving:settle(entry.id, true, values, from, n) else served(entry, true, values, from, n) end
-  end
-
-  local handler, last, isServer = callback.handler, first + count - 1, self.transport.side == 'server'
-  self.transport.threadNow(function()
-    if callback.style == 'cb' then
-      local function cb(...) answer(pack(...), 1, select('#', ...)) end
-      local ok, err
-      if isServer then
-        ok, err = xpcall(handler, onError, player, cb, unpack(a, first, last))
-      else
-        ok, err = xpcall(handler, onError, cb, unpack(a, first, last))
-      end
-      if not ok then fail(err) end
-    else
-      local r
-      if isServer then
-        r = pack(xpcall(handler, onError, player, unpack(a, first, last)))
-      else
-        r = pack(xpcall(handler, onError, unpack(a, first, last)))
-      end
-      if r[1] then answer(r, 2, r.n - 1) else fail(r[2]) end
-    end
-  end)
+  nextEntry, nextCallback, nextArgs, nextFirst, nextLast = entry, callback, a, first, first + count - 1
+  self.threadNow(serve)
   if not entry.settled then
     -- It waits (its thread yielded): from now on it holds a slot until its deadline.
     entry.id = self.nextId
     self.nextId = entry.id + 1
     entry.deadline = now + (callback.options.timeout or self.config.timeout)
-    serving:add(entry)
+    self.serving:add(entry)
   end
 end
 

@@ -6,7 +6,7 @@
 -- table nested 16 deep as nil. The one estimate is a function (a reference whose "res:instance:idx" we cannot see):
 -- 40 bytes. lua-size test: checked against `msgpack.pack_args`.
 
-local type, mtype, pairs, rawget, getmetatable = type, math.type, pairs, rawget, getmetatable
+local type, mtype, pairs, rawget, getmetatable, huge = type, math.type, pairs, rawget, getmetatable, math.huge
 
 local M = {}
 
@@ -128,7 +128,17 @@ function M.request(list, first, count, limit)
   local acc = 0
   for i = first, first + count - 1 do
     if acc > limit then break end
-    acc = requestValueSize(list[i], limit, acc, 0)
+    -- Strings and integers, the usual arguments, are counted here (no call per argument).
+    local v = list[i]
+    local t = type(v)
+    if t == 'string' then
+      local n = #v
+      acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
+    elseif t == 'number' and mtype(v) == 'integer' then
+      acc = acc + integerBytes(v)
+    else
+      acc = requestValueSize(v, limit, acc, 0)
+    end
   end
   return acc
 end
@@ -148,13 +158,31 @@ end
 ---@param limit? number
 ---@return number
 function M.list(list, first, count, limit)
-  limit = limit or math.huge
+  limit = limit or huge
   local acc = 0
   for i = first, first + count - 1 do
     if acc > limit then break end
-    acc = size(list[i], limit, acc, 1)
+    -- As in `request`: strings and integers without a call.
+    local v = list[i]
+    local t = type(v)
+    if t == 'string' then
+      local n = #v
+      acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
+    elseif t == 'number' and mtype(v) == 'integer' then
+      acc = acc + integerBytes(v)
+    else
+      acc = size(v, limit, acc, 1)
+    end
   end
   return acc
+end
+
+---Encoded size of a string (a callback's name, a sender's).
+---@param s string
+---@return integer
+function M.str(s)
+  local n = #s
+  return n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
 end
 
 return M

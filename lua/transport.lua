@@ -12,6 +12,7 @@ local LATENT_BPS = 256 * 1024
 ---@field now fun(): integer
 ---@field send fun(event: string, target: integer, buf: table, n: integer, latent: boolean)
 ---@field onNet fun(event: string, handler: fun(from: integer, ...), spoofed?: fun())
+---@field onBatch fun(event: string, handler: fun(from: integer, n: integer, a: table), spoofed?: fun())
 ---@field onLocal fun(event: string, handler: fun(invoker: string|nil, ...))
 ---@field emitLocal fun(event: string, ...) raises a local event on this machine
 ---@field thread fun(fn: function)
@@ -67,6 +68,19 @@ return function()
         return
       end
       handler(isServer and src or 0, ...)
+    end)
+  end
+
+  ---`onNet` for the engine's batches: `handler(from, n, a)` with the arguments as a list `a` of `n` (nils keep their
+  ---place), made here so the hot path passes no varargs on.
+  function t.onBatch(event, handler, spoofed)
+    RegisterNetEvent(event, function(...)
+      local src = source
+      if type(src) ~= 'number' then
+        if spoofed then spoofed() end
+        return
+      end
+      handler(isServer and src or 0, select('#', ...), { ... })
     end)
   end
 
