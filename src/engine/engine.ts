@@ -11,7 +11,7 @@ import { listenLocalCalls, localCallArgs, localEvent, readLocalReply } from './l
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
 import { CallFallbacks, type CallFallback } from './fallbacks.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
-import { METRICS_RESET_EVENT, MetricsTable } from './metrics.ts';
+import { METRICS_RESET_EVENT, MetricsTable, type MetricsRow } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { Responder, type Origin } from './responder.ts';
 import type { Transport } from './transport.ts';
@@ -196,8 +196,8 @@ export class CallbackEngine {
     const id = this.newId();
     const owner = this.coordinator.ownerOnOtherSide(name, target) ?? BRIDGE_RESOURCE;
     const now = this.transport.now();
-    this.metrics.started('caller', name);
-    const request = new SentCall(this, id, target, name, args, options, owner, now, now + (options.timeout ?? this.config.timeout), done);
+    const row = this.metrics.started('caller', name);
+    const request = new SentCall(this, id, target, name, args, options, owner, now, now + (options.timeout ?? this.config.timeout), done, row);
     this.pending.add(request);
     if (signal) request.listen(signal);
     let event = this.requestEvents.get(owner);
@@ -208,7 +208,7 @@ export class CallbackEngine {
   /** A call of ours ended (SentCall.done): its metrics row. */
   callEnded(request: SentCall, outcome: Outcome): void {
     const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : undefined;
-    this.metrics.finished('caller', request.name, this.transport.now() - request.startedAt, code);
+    this.metrics.end(request.row, this.transport.now() - request.startedAt, code);
   }
 
   private newId(): number {
@@ -343,11 +343,13 @@ class SentCall implements PendingRequest {
   declare private readonly options: CallOptions;
   declare private readonly then: (outcome: Outcome) => void;
   declare private onAbort: (() => void) | undefined;
+  /** Its metrics row. */
+  declare readonly row: MetricsRow;
   declare qprev: PendingRequest | null;
   declare qnext: PendingRequest | null;
   declare qgroup: Group | null;
 
-  constructor(engine: CallbackEngine, id: number, target: number, name: string, args: unknown[], options: CallOptions, resource: string, startedAt: number, deadline: number, then: (outcome: Outcome) => void) {
+  constructor(engine: CallbackEngine, id: number, target: number, name: string, args: unknown[], options: CallOptions, resource: string, startedAt: number, deadline: number, then: (outcome: Outcome) => void, row: MetricsRow) {
     this.engine = engine;
     this.id = id;
     this.name = name;
@@ -360,6 +362,7 @@ class SentCall implements PendingRequest {
     this.options = options;
     this.then = then;
     this.onAbort = undefined;
+    this.row = row;
     this.qprev = this.qnext = this.qgroup = null;
   }
 

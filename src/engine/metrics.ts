@@ -35,7 +35,8 @@ export const METRICS_RESET_EVENT = 'cbb:metrics:reset';
 /** Players refused RATE_LIMITED the most, kept per engine: at most this many (the dashboard's top list). */
 export const LIMITED_PLAYERS_KEPT = 16;
 
-class Entry {
+/** One row: a callback name seen in one role. Calls keep theirs while in flight (a reset keeps rows in flight). */
+export class MetricsRow {
   calls = 0;
   inFlight = 0;
   readonly errors: Partial<Record<CallbackErrorCode, number>> = {};
@@ -43,7 +44,7 @@ class Entry {
 }
 
 export class MetricsTable {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, MetricsRow>();
   /**
    * Events that belong to no callback: malformed batches, late (or duplicate) replies, replies from the wrong player,
    * locally spoofed net events, requests for names this engine does not serve.
@@ -59,26 +60,32 @@ export class MetricsTable {
   constructor(private readonly resource: string) {}
 
   /** The same entries by role and name: the per-call path looks up without making a key string. */
-  private readonly byRole: Record<Role, Map<string, Entry>> = { caller: new Map(), handler: new Map() };
+  private readonly byRole: Record<Role, Map<string, MetricsRow>> = { caller: new Map(), handler: new Map() };
 
-  private entry(role: Role, name: string): Entry {
+  private entry(role: Role, name: string): MetricsRow {
     let e = this.byRole[role].get(name);
     if (!e) {
-      e = new Entry();
+      e = new MetricsRow();
       this.byRole[role].set(name, e);
       this.entries.set(`${role}\u0000${name}`, e);
     }
     return e;
   }
 
-  started(role: Role, name: string): void {
+  /** A call started; returns its row, for `end` (no second lookup per call). */
+  started(role: Role, name: string): MetricsRow {
     const e = this.entry(role, name);
     e.calls++;
     e.inFlight++;
+    return e;
   }
 
   finished(role: Role, name: string, ms: number, code?: CallbackErrorCode): void {
-    const e = this.entry(role, name);
+    this.end(this.entry(role, name), ms, code);
+  }
+
+  /** A call that `started` returned `e` for ended after `ms`, with `code` when it failed. */
+  end(e: MetricsRow, ms: number, code?: CallbackErrorCode): void {
     e.inFlight = Math.max(0, e.inFlight - 1);
     e.latency.record(ms);
     if (code) e.errors[code] = (e.errors[code] ?? 0) + 1;

@@ -8,7 +8,7 @@ import { MAX_ARGS, replyEvent, type RequestFrame } from '../protocol/frames.ts';
 import type { EngineConfig } from './config.ts';
 import { RequestChecks, type Refusal } from './checks.ts';
 import type { HandlerRegistry, RegisteredCallback } from './handlers.ts';
-import type { MetricsTable } from './metrics.ts';
+import type { MetricsRow, MetricsTable } from './metrics.ts';
 import type { Outbox } from './outbox.ts';
 import type { Transport } from './transport.ts';
 
@@ -116,7 +116,7 @@ export class Responder {
   private run(origin: Origin, frame: RequestFrame, callback: RegisteredCallback, now: number): void {
     const call = new ServedCall(this, origin, frame, callback, now);
     this.checks.begin();
-    this.metrics.started('handler', frame.name);
+    call.row = this.metrics.started('handler', frame.name);
     const from = origin.player;
     const server = this.transport.side === 'server';
     try {
@@ -144,7 +144,7 @@ export class Responder {
     this.checks.end();
     if (call.id) this.checks.release(origin.player);
     const code = outcome.ok ? undefined : outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
-    this.metrics.finished('handler', frame.name, this.transport.now() - call.startedAt, code);
+    this.metrics.end(call.row!, this.transport.now() - call.startedAt, code);
     // A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and ends
     // the call itself. A local caller addressed the bridge and cannot tell who serves it, so it hears of the stop
     // here (otherwise it would wait out its whole deadline).
@@ -180,6 +180,8 @@ class ServedCall implements PendingRequest {
   declare readonly frame: RequestFrame;
   declare readonly callback: RegisteredCallback;
   declare readonly startedAt: number;
+  /** Its metrics row, once its handler started. */
+  declare row: MetricsRow | null;
   declare qprev: PendingRequest | null;
   declare qnext: PendingRequest | null;
   declare qgroup: Group | null;
@@ -196,6 +198,7 @@ class ServedCall implements PendingRequest {
     this.frame = frame;
     this.callback = callback;
     this.startedAt = startedAt;
+    this.row = null;
     this.qprev = this.qnext = this.qgroup = null;
   }
 
