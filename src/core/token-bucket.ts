@@ -33,6 +33,12 @@ export class RateLimiter<K = string> {
     return this.refill(key, now).tokens;
   }
 
+  /** Takes `cost` tokens from `key`'s bucket as `available` just refilled it (checked first: no second refill). */
+  spend(key: K, cost = 1): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens -= cost;
+  }
+
   get burst(): number {
     return this.limits.burst;
   }

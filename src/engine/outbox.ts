@@ -123,8 +123,8 @@ export class Outbox {
     // FiveM counts the event name (with its NUL) and the payload; a batch over the whole burst waits for a full bucket.
     const cost = b.latent ? 0 : Math.min(b.size + b.event.length + 1, this.bytes.burst);
     if (this.events.available(0, now) < 1 || this.bytes.available(0, now) < cost) return false;
-    this.events.take(0, now);
-    this.bytes.take(0, now, cost);
+    this.events.spend(0);
+    this.bytes.spend(0, cost);
     return true;
   }
 
