@@ -70,15 +70,24 @@ function Checks:run(from, callback, a, first, count, now)
   return nil
 end
 
----A handler started for `from`; pair every call with `finish`.
-function Checks:begin(from)
+---A handler started; pair every call with `finish`.
+function Checks:begin()
   self.total = self.total + 1
+end
+
+function Checks:finish()
+  local total = self.total - 1
+  self.total = total > 0 and total or 0
+end
+
+---A handler of `from`'s returned without answering and keeps running: it counts against their in-flight limit until
+---`release`. One that answered before it returned (the usual case) never held a slot another request could have
+---seen, so the per-player table is touched only by handlers that wait. Twin of RequestChecks.hold.
+function Checks:hold(from)
   if from ~= 0 then self.running[from] = (self.running[from] or 0) + 1 end
 end
 
-function Checks:finish(from)
-  local total = self.total - 1
-  self.total = total > 0 and total or 0
+function Checks:release(from)
   if from == 0 then return end
   local n = (self.running[from] or 1) - 1
   self.running[from] = n > 0 and n or nil

@@ -12,7 +12,7 @@
 local use = ...
 local errors = use('errors')
 
-local type, tointeger = type, math.tointeger
+local type, tointeger, mtype = type, math.tointeger, math.type
 
 local M = {}
 
@@ -58,15 +58,18 @@ local function isResourceName(from)
 end
 M.isResourceName = isResourceName
 
+-- Numbers are told by math.type (nil for anything else): CfxLua's `type` also names vectors, so it may be a Lua
+-- function, and these run for every frame.
+
 ---A count as the reader accepts it: an integer in 0..MAX_ARGS.
 local function isCount(x)
-  return type(x) == 'number' and x % 1 == 0 and x >= 0 and x <= M.MAX_ARGS
+  return mtype(x) ~= nil and x % 1 == 0 and x >= 0 and x <= M.MAX_ARGS
 end
 M.isCount = isCount
 
 ---An id as the TS reader accepts it: a safe integer (JS numbers have no integer type, so 7.0 counts).
 local function isId(x)
-  return type(x) == 'number' and x % 1 == 0 and x >= -9007199254740991 and x <= 9007199254740991
+  return mtype(x) ~= nil and x % 1 == 0 and x >= -9007199254740991 and x <= 9007199254740991
 end
 M.isId = isId
 

@@ -100,7 +100,8 @@ end
 local function served(entry, ok, a, b, c)
   entry.settled = true
   local self = entry.responder
-  self.checks:finish(entry.player)
+  self.checks:finish()
+  if entry.id ~= 0 then self.checks:release(entry.player) end
   local code = not ok and a or nil
   self.metrics:finished('handler', entry.name, self.transport.now() - entry.startedAt, code)
   -- A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and ends the
@@ -180,7 +181,7 @@ end
 ---@param origin Origin
 function Responder:run(origin, requestId, callback, a, first, count, now)
   local player, name = origin.player, callback.name
-  self.checks:begin(player)
+  self.checks:begin()
   self.metrics:started('handler', name)
   -- The entry is `served`'s argument whichever way the call ends; it joins `serving` only if the handler waits.
   local entry = {
@@ -195,6 +196,7 @@ function Responder:run(origin, requestId, callback, a, first, count, now)
     entry.id = self.nextId
     self.nextId = entry.id + 1
     entry.deadline = now + (callback.options.timeout or self.config.timeout)
+    self.checks:hold(player)
     self.serving:add(entry)
   end
 end

@@ -130,12 +130,12 @@ function M.request(list, first, count, limit)
     if acc > limit then break end
     -- Strings and integers, the usual arguments, are counted here (no call per argument).
     local v = list[i]
-    local t = type(v)
-    if t == 'string' then
+    local mt = mtype(v)
+    if mt == 'integer' then
+      acc = acc + integerBytes(v)
+    elseif mt == nil and type(v) == 'string' then
       local n = #v
       acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
-    elseif t == 'number' and mtype(v) == 'integer' then
-      acc = acc + integerBytes(v)
     else
       acc = requestValueSize(v, limit, acc, 0)
     end
@@ -164,12 +164,12 @@ function M.list(list, first, count, limit)
     if acc > limit then break end
     -- As in `request`: strings and integers without a call.
     local v = list[i]
-    local t = type(v)
-    if t == 'string' then
+    local mt = mtype(v)
+    if mt == 'integer' then
+      acc = acc + integerBytes(v)
+    elseif mt == nil and type(v) == 'string' then
       local n = #v
       acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
-    elseif t == 'number' and mtype(v) == 'integer' then
-      acc = acc + integerBytes(v)
     else
       acc = size(v, limit, acc, 1)
     end
