@@ -54,6 +54,15 @@ function Limiter:available(key, now)
   return refill(self, key, now).tokens
 end
 
+---Takes `cost` tokens from `key`'s bucket as `available` just left it at the same time (no second refill): the
+---caller checked there are enough. Twin of RateLimiter.spend.
+---@param key any
+---@param cost number
+function Limiter:spend(key, cost)
+  local b = self.buckets[key]
+  b.tokens = b.tokens - cost
+end
+
 ---Forgets buckets that have refilled completely, so idle keys do not accumulate.
 ---@param now number
 function Limiter:sweep(now)

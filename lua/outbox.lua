@@ -119,8 +119,8 @@ function Outbox:pay(b, now)
   -- FiveM counts the event name (with its NUL) and the payload; a batch over the whole burst waits for a full bucket.
   local cost = b.latent and 0 or math.min(b.size + #b.event + 1, bytes.limits.burst)
   if events:available(0, now) < 1 or bytes:available(0, now) < cost then return false end
-  events:take(0, now)
-  bytes:take(0, now, cost)
+  events:spend(0, 1)
+  bytes:spend(0, cost)
   return true
 end
 
