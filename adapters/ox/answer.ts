@@ -7,8 +7,8 @@
  *   bridge → `__ox_cb_<callerResource> (key, ...values)` to that player (server) or to the server (client)
  *
  * Failures as ox_lib shows them: an unknown name replies `'cb_invalid'` (§1.8), every other failure `(key)` alone, so
- * the caller gets nil (§1.7); the reason stays in our console and metrics. Names an ox alias answers itself are left
- * to it (self-served.ts).
+ * the caller gets nil (§1.7); the reason stays in our console and metrics. Names a resource answers itself (a Lua ox
+ * alias's, every name of a JS resource's own engine: self-answer.ts) are left to it (self-served.ts).
  */
 import { CallbackError } from '../../src/core/errors.ts';
 import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
@@ -60,18 +60,31 @@ export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: S
     });
   };
 
-  const serve = (name: string) => {
+  /** Names we made valid in ox_lib's registry ourselves (a listener may exist without it, see `onRetract`). */
+  const claimed = new Set<string>();
+
+  const listen = (name: string) => {
     // `__ox_cb_callback_bridge` is our own response channel (caller.ts): a callback of that name cannot have it.
     if (name === BRIDGE_RESOURCE || listening.has(name)) return;
-    if (selfServed.serves(name, ctx.addressOf(name))) return;
-    claim(name);
     listening.set(name, wire.listenNet(requestEvent(name), (from, args) => request(name, from, args), spoofed));
+  };
+
+  const serve = (name: string) => {
+    if (name === BRIDGE_RESOURCE || selfServed.serves(name, ctx.addressOf(name))) return;
+    if (!claimed.has(name)) {
+      claimed.add(name);
+      claim(name);
+    }
+    listen(name);
   };
 
   for (const [name, address] of ctx.names()) if (address) serve(name);
   const stopWatching = ctx.onNamesChanged((delta) => {
     for (const [name, address] of delta) if (address) serve(name);
   });
+  // A resource unregistered a name it answered itself: ox_lib keeps it valid, owned by that resource, so from now on we
+  // answer it as any name whose owner went ('cb_invalid', or a relay once someone serves it again), without claiming.
+  selfServed.onRetract(listen);
 
   return {
     reclaim() {
@@ -82,6 +95,7 @@ export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: S
     },
     stop() {
       stopWatching();
+      claimed.clear();
       for (const stop of listening.values()) stop();
       listening.clear();
     },

@@ -15,14 +15,18 @@
  * The caller is the bridge's (caller.ts): unguessable keys, a server believes a reply only from the player asked,
  * local spoofs are dropped, a dropped player ends the call at once. On a client its two events per request share the
  * engine's event budget (pacing.ts).
+ *
+ * L1, handler side, the twin of the Lua alias's in-resource answering: every name the resource registers in its engine
+ * answers unmodified ox callers in the resource itself (self-answer.ts), not through a hop into the bridge.
  */
 import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
 import type { CallbackEngine } from '../../src/engine/engine.ts';
 import type { JsPiece } from '../types.ts';
-import { OxWireCaller } from './caller.ts';
+import { OxWireCaller, type Pace } from './caller.ts';
 import { cfxWire, type OxWire } from './cfx.ts';
 import { Pacer } from './pacing.ts';
 import { OX_RESOURCE } from './protocol.ts';
+import { answerOxInResource, releaseFromStandin } from './self-answer.ts';
 
 declare const GetResourceState: (name: string) => string;
 declare const exports: Record<string, Record<string, (...args: unknown[]) => unknown>>;
@@ -68,13 +72,13 @@ export function attachOxFallback(
   engine: CallbackEngine,
   wire: OxWire = cfxWire(engine.transport.side),
   available: () => boolean = oxWireAvailable(() => engine.transport.now()),
+  pace: Pace = new Pacer(engine.outbox.events, () => engine.transport.now()).pace,
 ): () => void {
-  const pacer = new Pacer(engine.outbox.events, () => engine.transport.now());
   /** Made at the first call over the ox wire: a resource that never needs it listens on nothing. */
   let caller: OxWireCaller | undefined;
   const remove = engine.addFallback((target, name, args, options, done) => {
     if (!available()) return false;
-    caller ??= new OxWireCaller(engine, wire, { resource: engine.transport.resource, pace: pacer.pace });
+    caller ??= new OxWireCaller(engine, wire, { resource: engine.transport.resource, pace });
     caller.call(target, name, args, options.timeout, done);
     return true;
   });
@@ -84,7 +88,20 @@ export function attachOxFallback(
   };
 }
 
-/** The piece `createBridge` runs on every new engine (adapters/index-js.ts); nothing outside a CitizenFX runtime. */
+/**
+ * The piece `createBridge` runs on every new engine (adapters/index-js.ts); nothing outside a CitizenFX runtime. Both
+ * halves share one wire, one look at the ox wire's presence and, on a client, the engine's event budget.
+ */
 export const oxJsPiece: JsPiece = (engine) => {
-  if (typeof GetResourceState === 'function') attachOxFallback(engine);
+  if (typeof GetResourceState !== 'function') return;
+  const wire = cfxWire(engine.transport.side);
+  const available = oxWireAvailable(() => engine.transport.now());
+  const pace = new Pacer(engine.outbox.events, () => engine.transport.now()).pace;
+  attachOxFallback(engine, wire, available, pace);
+  answerOxInResource(engine, wire, {
+    available,
+    pace,
+    // Only the stand-in can take a name back; ox_lib itself would throw (or register it, §1.9).
+    release: (name) => GetResourceState(OX_RESOURCE) === 'missing' && releaseFromStandin(name),
+  });
 };

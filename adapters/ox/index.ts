@@ -9,7 +9,8 @@
  *   registry exports and `ox_lib:validateCallback` (standin.ts).
  *
  * The Lua alias of `lib.callback` (L2) is `adapters/ox/import.lua`; in-resource engines fall back to the ox wire in
- * their own resource: Lua ones through `wire.lua`, JS ones through `include.ts`.
+ * their own resource: Lua ones through `wire.lua`, JS ones through `include.ts`. JS engines also answer the ox wire
+ * for their own names in their resource (self-answer.ts); the bridge stays silent for those (self-served.ts).
  */
 import type { Adapter, AdapterContext, AdapterMode } from '../types.ts';
 import { answerOxCallers } from './answer.ts';

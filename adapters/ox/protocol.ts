@@ -58,6 +58,15 @@ export type ResponseArgs = [key: string, ...values: unknown[]];
  */
 export const SELF_SERVED_EVENT = 'cbb:ox:self';
 
+/**
+ * Local event, in-resource JS engine → bridge, same machine: `(serving)`. The invoking resource's engine answers the ox
+ * wire itself for every name it serves, whatever the name (self-answer.ts). Sent when the engine starts, before it can
+ * register anything: a name's claim reaches the bridge before the engine's registry could announce that name, so a
+ * per-name `cbb:ox:self` alone would come after the bridge had claimed it in ox_lib's registry. A callback named after
+ * its own resource is the exception (its request channel is that resource's response channel): the bridge keeps it.
+ */
+export const SELF_ENGINE_EVENT = 'cbb:ox:engine';
+
 /** Local event, bridge → every resource: "tell me again which names you answer yourself" (the bridge (re)attached). */
 export const HELLO_EVENT = 'cbb:ox:hello';
 

@@ -1,7 +1,8 @@
 /**
  * Case 5, `ox-on-bridge`: the real `@overextended/ox_lib` JS caller, unmodified, → a bridge handler
- * (`CallbackBridge.register` in another resource) over the ox wire: ox_lib runs, so the bridge makes the name valid in
- * ox_lib's registry and answers `__ox_cb_<name>` (L1), relaying each call to the handler's engine.
+ * (`CallbackBridge.register` in another resource) over the ox wire (L1): ox_lib runs, so the handler's JS resource
+ * makes the name valid in ox_lib's registry and answers `__ox_cb_<name>` itself, through its engine's checks
+ * (adapters/ox/self-answer.ts); the bridge stays silent. Until then the bridge answered it, with a hop per call.
  */
 import type { SteadyScenario } from '../harness/types.ts';
 import { FIXTURES, type BenchWorld } from '../harness/world.ts';

@@ -39,3 +39,21 @@ describe('HandlerRegistry', () => {
     expect(r.names()).toEqual(['c']);
   });
 });
+
+describe('HandlerRegistry.onChange', () => {
+  it('tells of adds, replacements and removals (one by one and by owner), until stopped; refusals are not changes', () => {
+    const r = new HandlerRegistry();
+    const seen: Array<[string, string | undefined]> = [];
+    const stop = r.onChange((name, e) => seen.push([name, e?.owner]));
+    r.add(entry('a', 'shop'));
+    r.add(entry('a', 'shop'));
+    r.add(entry('a', 'other'));
+    r.add(entry('b', 'shop'));
+    r.remove('a', 'other');
+    r.remove('a');
+    r.removeOwner('shop');
+    stop();
+    r.add(entry('c', 'shop'));
+    expect(seen).toEqual([['a', 'shop'], ['a', 'shop'], ['b', 'shop'], ['a', undefined], ['b', undefined]]);
+  });
+});

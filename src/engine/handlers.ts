@@ -23,8 +23,30 @@ export interface RegisteredCallback {
 
 export type RegisterResult = { ok: true; replaced: boolean } | { ok: false; owner: string };
 
+/**
+ * Told of every change of a registry: `entry` is the callback now held under `name` (added or replaced), undefined when
+ * the name was removed. Runs synchronously, inside the change; it must not throw.
+ */
+export type RegistryListener = (name: string, entry: RegisteredCallback | undefined) => void;
+
 export class HandlerRegistry {
   private readonly callbacks = new Map<string, RegisteredCallback>();
+  /** Replaced, never changed in place: a listener that removes itself does not shift the list being walked. */
+  private listeners: readonly RegistryListener[] = [];
+
+  /**
+   * Calls `fn` on every later add, replace and removal. The engine knows no framework; an adapter that must act on
+   * registrations (answer them over a framework's own wire, say) listens here. Returns the function that stops it.
+   */
+  onChange(fn: RegistryListener): () => void {
+    this.listeners = [...this.listeners, fn];
+    return () => void (this.listeners = this.listeners.filter((f) => f !== fn));
+  }
+
+  private changed(name: string, entry: RegisteredCallback | undefined): void {
+    const list = this.listeners;
+    for (let i = 0; i < list.length; i++) list[i](name, entry);
+  }
 
   get(name: string): RegisteredCallback | undefined {
     return this.callbacks.get(name);
@@ -38,6 +60,7 @@ export class HandlerRegistry {
     const current = this.callbacks.get(entry.name);
     if (current && current.owner !== entry.owner && !entry.options.allowOverride) return { ok: false, owner: current.owner };
     this.callbacks.set(entry.name, entry);
+    this.changed(entry.name, entry);
     return { ok: true, replaced: !!current };
   }
 
@@ -45,7 +68,9 @@ export class HandlerRegistry {
   remove(name: string, owner?: string): boolean {
     const current = this.callbacks.get(name);
     if (!current || (owner !== undefined && current.owner !== owner)) return false;
-    return this.callbacks.delete(name);
+    this.callbacks.delete(name);
+    this.changed(name, undefined);
+    return true;
   }
 
   /** Removes everything `owner` registered; returns the names. */
@@ -55,6 +80,7 @@ export class HandlerRegistry {
       if (cb.owner === owner) {
         this.callbacks.delete(name);
         gone.push(name);
+        this.changed(name, undefined);
       }
     }
     return gone;

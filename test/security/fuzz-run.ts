@@ -103,6 +103,8 @@ export async function warmBaseline(e: Emulator, w: FuzzWorld): Promise<Sizes> {
       inject(e, `cbb:q:${res}`, [1, 'cheat', 1, id++, prefix + name, 1, { id: 'a', qty: 1 }, 0], w.cheater);
       // And once through a legacy wire: the bridge's engine keeps a caller row per served name it relays.
       inject(e, 'QBCore:Server:TriggerCallback', [prefix + name, { id: 'a', qty: 1 }], w.cheater);
+      // And once over the ox wire: a JS engine answers its own names there itself, with a caller row per name.
+      inject(e, `__ox_cb_${prefix}${name}`, ['cheat', 'warm', { id: 'a', qty: 1 }], w.cheater);
     }
   }
   await e.advance(75_000);
