@@ -6,8 +6,8 @@
  * (answer.ts), a cross-resource hop per call (contract §10: the hot path runs inside the resources that use it).
  *
  *   caller   → `__ox_cb_<name> (callerResource, key, ...args)`       (ref §1.3)
- *   resource → engine.callLocal: the handler is in this engine, so the responder serves it here, with every check
- *              (rate limit, payload size, schema, ACE, in flight), its metrics and its deadline; nothing leaves it
+ *   resource → engine.serveHere: the responder serves it with this engine's handler, with every check (rate
+ *              limit, payload size, schema, ACE, in flight), its metrics and its deadline; nothing leaves it
  *   resource → `__ox_cb_<callerResource> (key, ...values)` to that player (server) or to the server (client)
  *
  * Failures as answer.ts maps them: NOT_FOUND `'cb_invalid'`, a dropped player or a stopping resource nothing, any other
@@ -24,8 +24,8 @@ import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
 import type { Pace } from './caller.ts';
 import type { OxWire } from './cfx.ts';
 import {
-  CB_INVALID, DEFAULT_TIMEOUT_MS, HELLO_EVENT, OX_RESOURCE, RESOURCE_NAME, requestEvent, responseEvent,
-  SELF_ENGINE_EVENT, SELF_SERVED_EVENT, TIMEOUT_CONVAR,
+  CB_INVALID, HELLO_EVENT, OX_RESOURCE, RESOURCE_NAME, requestEvent, responseEvent,
+  SELF_ENGINE_EVENT, SELF_SERVED_EVENT,
 } from './protocol.ts';
 
 declare const exports: Record<string, Record<string, (...args: unknown[]) => unknown>>;
@@ -60,7 +60,6 @@ export function answerOxInResource(engine: CallbackEngine, wire: OxWire, options
   const server = wire.side === 'server';
   const counters = engine.metrics.counters;
   const pace: Pace = options.pace ?? ((_cost, send) => send());
-  const timeout = wire.convarInt(TIMEOUT_CONVAR, DEFAULT_TIMEOUT_MS);
   const spoofed = () => void counters.spoofed++;
   /** Our names: name → the function that stops its listener (undefined while the ox wire is not available). */
   const names = new Map<string, (() => void) | undefined>();
@@ -78,7 +77,7 @@ export function answerOxInResource(engine: CallbackEngine, wire: OxWire, options
   const request = (name: string, from: number, [resource, key, ...args]: unknown[]) => {
     // The caller's resource names the event we reply on: a resource name only (issue: security).
     if (typeof resource !== 'string' || !RESOURCE_NAME.test(resource) || typeof key !== 'string') return void counters.malformed++;
-    engine.callLocal(from, name, args, { timeout }, (outcome) => {
+    engine.serveHere(from, name, args, (outcome) => {
       if (outcome.ok) return reply(resource, from, key, outcome.values);
       const code = outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
       if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;

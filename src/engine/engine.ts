@@ -14,6 +14,7 @@ import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts'
 import { METRICS_RESET_EVENT, MetricsTable, type MetricsRow } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { Responder, type Origin } from './responder.ts';
+import { abortReason, SentCall } from './sent-call.ts';
 import type { Transport } from './transport.ts';
 
 /** The bridge raises it with a collector function; every engine on the machine answers with its metrics. */
@@ -180,6 +181,31 @@ export class CallbackEngine {
     this.wake();
   }
 
+  /**
+   * Serves a request that came over another wire (an adapter's, e.g. the ox wire answered in-resource) with a handler
+   * of this engine, as `player` (0: none): the checks, the handler, its metrics and deadline, as for a request of ours,
+   * without a caller's entry or row. `done` gets the outcome; not when the player drops meanwhile (nobody to answer).
+   */
+  serveHere(player: number, name: string, args: unknown[], done: (outcome: Outcome) => void): void {
+    if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
+    if (!this.handlers.has(name)) {
+      this.metrics.counters.notFound++;
+      return done({ ok: false, error: new CallbackError('NOT_FOUND', name) });
+    }
+    if (args.length > MAX_ARGS) {
+      const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
+      return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
+    }
+    const reply = (ok: boolean, ...rest: unknown[]) => {
+      const r = readLocalReply(ok, rest);
+      done(r.ok ? r : { ok: false, error: new CallbackError(r.code as CallbackErrorCode, name, r.message || undefined) });
+    };
+    const me = this.transport.resource;
+    this.responder.handle({ player, resource: me, local: reply }, { kind: FrameKind.REQUEST, id: 0, name, args });
+    // A handler still running keeps a deadline: the tick must run for it.
+    if (this.responder.serving.size > 0) this.wake();
+  }
+
   private send(target: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
     const signal = options.signal;
     if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
@@ -323,68 +349,4 @@ export class CallbackEngine {
     for (const gone of this.handlers.removeOwner(name)) this.coordinator.release(gone, name);
     this.responder.serving.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
   }
-}
-
-/**
- * A call this engine sent, waiting in `pending`: its own `PendingRequest` and list node (no closure per call but an
- * abort's). A NOT_FOUND goes on to the engine's fallbacks from here. Its fields are `declare`d and assigned: the
- * bundles' target turns initialized class fields into a defineProperty call each, per call.
- */
-class SentCall implements PendingRequest {
-  declare readonly engine: CallbackEngine;
-  declare readonly id: number;
-  declare readonly name: string;
-  declare readonly player: number;
-  declare readonly resource: string;
-  declare readonly startedAt: number;
-  declare readonly deadline: number;
-  declare private readonly target: number;
-  declare private readonly args: unknown[];
-  declare private readonly options: CallOptions;
-  declare private readonly then: (outcome: Outcome) => void;
-  declare private onAbort: (() => void) | undefined;
-  /** Its metrics row. */
-  declare readonly row: MetricsRow;
-  declare qprev: PendingRequest | null;
-  declare qnext: PendingRequest | null;
-  declare qgroup: Group | null;
-
-  constructor(engine: CallbackEngine, id: number, target: number, name: string, args: unknown[], options: CallOptions, resource: string, startedAt: number, deadline: number, then: (outcome: Outcome) => void, row: MetricsRow) {
-    this.engine = engine;
-    this.id = id;
-    this.name = name;
-    this.player = engine.transport.side === 'server' ? target : 0;
-    this.resource = resource;
-    this.startedAt = startedAt;
-    this.deadline = deadline;
-    this.target = target;
-    this.args = args;
-    this.options = options;
-    this.then = then;
-    this.onAbort = undefined;
-    this.row = row;
-    this.qprev = this.qnext = this.qgroup = null;
-  }
-
-  /** Ends the call with the signal's reason when it aborts. */
-  listen(signal: AbortSignal): void {
-    this.onAbort = () => void this.engine.pending.settle(this.id, { ok: false, error: abortReason(signal) });
-    signal.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  done(outcome: Outcome): void {
-    if (this.onAbort) this.options.signal!.removeEventListener('abort', this.onAbort);
-    this.engine.callEnded(this, outcome);
-    const fallbacks = this.engine.fallbacks;
-    if (fallbacks.wants(outcome, this.options)) fallbacks.after(this.target, this.name, this.args, this.options, this.deadline, outcome, this.then);
-    else this.then(outcome);
-  }
-}
-
-function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  // The controller may come from another realm (the runtime's globals), where `instanceof Error` is false: any
-  // error-like reason passes through unchanged, as `fetch` does.
-  if (reason instanceof Error || (typeof reason === 'object' && reason !== null && typeof (reason as Error).message === 'string')) return reason as Error;
-  return new Error(String(reason ?? 'aborted'));
 }
