@@ -8,7 +8,7 @@ local Pending = use('pending')
 local Checks = use('checks')
 
 local pack, unpack, traceback, pcall, xpcall = table.pack, table.unpack, debug.traceback, pcall, xpcall
-local huge, MAX_ARGS = math.huge, protocol.MAX_ARGS
+local MAX_ARGS = protocol.MAX_ARGS
 
 ---Where a request came from. Twin of `Origin` in src/engine/responder.ts. A network origin is made once per received
 ---batch (every frame of a batch comes from the same player and resource): the hot path makes no table per request.
@@ -101,7 +101,7 @@ local function served(entry, ok, a, b, c)
   entry.settled = true
   local self = entry.responder
   self.checks:finish()
-  if entry.id ~= 0 then self.checks:release(entry.player) end
+  if entry.id then self.checks:release(entry.player) end
   local code = not ok and a or nil
   self.metrics:finished('handler', entry.name, self.transport.now() - entry.startedAt, code)
   -- A dropped player or a stopping resource gets nothing: the caller's engine sees the drop or the stop and ends the
@@ -127,10 +127,10 @@ end
 ---@param entry PendingRequest the serving entry `run` made
 local function fail(entry, err)
   local self = entry.responder
-  self.transport.log('error', ("callback '%s' (resource %s) failed: %s"):format(entry.name, entry.resource, tostring(err)))
+  self.transport.log('error', ("callback '%s' (resource %s) failed: %s"):format(entry.name, self.resource, tostring(err)))
   if entry.settled then return end
   local message = errors.message('HANDLER_ERROR', entry.name)
-  if entry.id ~= 0 then self.serving:settle(entry.id, false, 'HANDLER_ERROR', message)
+  if entry.id then self.serving:settle(entry.id, false, 'HANDLER_ERROR', message)
   else served(entry, false, 'HANDLER_ERROR', message) end
 end
 
@@ -138,7 +138,7 @@ end
 local function answer(entry, values, from, n)
   if entry.settled then return end
   if n > MAX_ARGS then return fail(entry, ('answered %d values; at most %d travel'):format(n, MAX_ARGS)) end
-  if entry.id ~= 0 then entry.responder.serving:settle(entry.id, true, values, from, n)
+  if entry.id then entry.responder.serving:settle(entry.id, true, values, from, n)
   else served(entry, true, values, from, n) end
 end
 
@@ -183,18 +183,19 @@ function Responder:run(origin, requestId, callback, a, first, count, now)
   local player, name = origin.player, callback.name
   self.checks:begin()
   self.metrics:started('handler', name)
-  -- The entry is `served`'s argument whichever way the call ends; it joins `serving` only if the handler waits.
+  -- The entry is `served`'s argument whichever way the call ends; it joins `serving` (and gets the fields of a
+  -- PendingRequest it lacks: id, deadline, done) only if the handler waits. Eight fields: the smallest table size.
   local entry = {
-    id = 0, name = name, player = player, resource = self.resource, startedAt = now, deadline = huge,
-    done = served, responder = self, origin = origin, requestId = requestId, latent = callback.options.latent ~= false,
-    settled = false,
+    name = name, player = player, startedAt = now, responder = self, origin = origin, requestId = requestId,
+    latent = callback.options.latent ~= false, settled = false,
   }
   nextEntry, nextCallback, nextArgs, nextFirst, nextLast = entry, callback, a, first, first + count - 1
   self.threadNow(serve)
   if not entry.settled then
     -- It waits (its thread yielded): from now on it holds a slot until its deadline.
-    entry.id = self.nextId
-    self.nextId = entry.id + 1
+    local id = self.nextId
+    self.nextId = id + 1
+    entry.id, entry.done = id, served
     entry.deadline = now + (callback.options.timeout or self.config.timeout)
     self.checks:hold(player)
     self.serving:add(entry)
