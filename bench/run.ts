@@ -5,7 +5,7 @@
  *   npm run bench                          the full run (a few minutes)
  *   npm run bench -- --only=bridge-js      some cases (their baselines are added), nothing written
  *   npm run bench -- --smoke               tiny sizes, seconds, nothing written
- *   npm run bench -- --only=bridge-js --clients=4 --rate=320    the steady load spread otherwise, nothing written
+ *   npm run bench -- --only=bridge-js --clients=32 --rate=40 --warmup=60000   another steady load, nothing written
  *   node --cpu-prof --import tsx bench/run.ts --only=bridge-js     a profile of one case (see BENCHMARKS.md)
  *
  * Needs `npm run build` first (the resources include dist/). The process re-runs itself once with a larger young
@@ -35,7 +35,7 @@ const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWit
 const only = flag('only')?.split(',').filter(Boolean);
 const smoke = flag('smoke') !== undefined;
 const rounds = flag('rounds');
-const write = !only?.length && !smoke && flag('no-write') === undefined && !flag('clients') && !flag('rate');
+const write = !only?.length && !smoke && flag('no-write') === undefined && !flag('clients') && !flag('rate') && !flag('warmup');
 
 if (!fs.existsSync(path.join(REPO_ROOT, 'dist/callbacks.js'))) {
   console.error('bench: dist/ is missing; run `npm run build` first (npm run bench does).');
@@ -44,11 +44,13 @@ if (!fs.existsSync(path.join(REPO_ROOT, 'dist/callbacks.js'))) {
 
 const clients = flag('clients');
 const rate = flag('rate');
+const warmup = flag('warmup');
 const sizes = {
   ...(smoke ? SMOKE : FULL),
   ...(rounds ? { rounds: Number(rounds) } : {}),
   ...(clients ? { clients: Number(clients) } : {}),
   ...(rate ? { rate: Number(rate) } : {}),
+  ...(warmup ? { warmupMs: Number(warmup) } : {}),
 };
 const results: Results = await runSuite(CASES, sizes, {
   only,
