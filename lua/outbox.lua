@@ -13,7 +13,7 @@ local FRAME_OVERHEAD = 8
 ---@class OpenBatch
 ---@field event string
 ---@field target integer
----@field buf table
+---@field [integer] any the wire values, 1..n
 ---@field n integer
 ---@field size number estimated msgpack size once sealed, bytes
 ---@field latent boolean
@@ -56,10 +56,12 @@ function Outbox:idle()
   return next(self.open) == nil and self.head > #self.queue
 end
 
----A new batch, of its fixed size so far (`baseSize`).
+---A new batch, of its fixed size so far (`baseSize`). The batch is its own buffer: the wire values at 1..n (only
+---those are sent), its fields by name; the array part is made room for one small frame at once (no regrowth).
 function Outbox:newBatch(event, target, latent)
-  local buf = {}
-  return { event = event, target = target, buf = buf, n = protocol.begin(buf, self.transport.resource), size = self.baseSize, latent = latent }
+  local b = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, event = event, target = target, n = 0, size = self.baseSize, latent = latent }
+  b.n = protocol.begin(b, self.transport.resource)
+  return b
 end
 
 ---The batch a frame of `bytes` joins: the open one for (event, target) while it stays under the latent threshold,
@@ -95,18 +97,18 @@ end
 ---Queues a request; `args.n` is its count.
 function Outbox:request(event, target, id, name, args)
   local b = self:batchFor(event, target, FRAME_OVERHEAD + size.of(name) + size.list(args, 1, args.n), true)
-  b.n = protocol.putRequest(b.buf, b.n, id, name, args)
+  b.n = protocol.putRequest(b, b.n, id, name, args)
 end
 
 ---Queues a reply of `count` values `values[first ...]`.
 function Outbox:reply(event, target, id, values, first, count, allowLatent)
   local b = self:batchFor(event, target, FRAME_OVERHEAD + size.list(values, first, count), allowLatent)
-  b.n = protocol.putReply(b.buf, b.n, id, values, first, count)
+  b.n = protocol.putReply(b, b.n, id, values, first, count)
 end
 
 function Outbox:error(event, target, id, code, message)
   local b = self:batchFor(event, target, FRAME_OVERHEAD + size.of(code) + size.of(message), true)
-  b.n = protocol.putError(b.buf, b.n, id, code, message)
+  b.n = protocol.putError(b, b.n, id, code, message)
 end
 
 ---Client pacing: charges one event, and the bytes of a reliable one, only when both buckets can pay.
@@ -126,7 +128,7 @@ end
 
 ---@param b OpenBatch
 function Outbox:send(b)
-  self.transport.send(b.event, b.target, b.buf, protocol.finish(b.buf, b.n), b.latent)
+  self.transport.send(b.event, b.target, b, protocol.finish(b, b.n), b.latent)
   if b.latent then self.sent.latent = self.sent.latent + 1 else self.sent.reliable = self.sent.reliable + 1 end
 end
 
