@@ -281,16 +281,18 @@ function Engine:tick()
     self.retries = keep
     for _, r in ipairs(due) do self:send(r.call) end
   end
-  self.pending:expire(now)
-  self.responder.serving:expire(now)
+  -- Empty tables are skipped: a client passes over every frame while it waits for replies.
+  local pending, responder = self.pending, self.responder
+  local serving = responder.serving
+  if pending.size > 0 then pending:expire(now) end
+  if serving.size > 0 then serving:expire(now) end
   if now - self.sweptAt >= SWEEP_MS then
     self.sweptAt = now
-    self.responder.checks:sweep(now)
+    responder.checks:sweep(now)
   end
   local waiting = self.outbox:flush(now)
   -- Buckets keep it ticking too: an engine that went idle would keep them until its next call.
-  return waiting or self.pending.size > 0 or self.responder.serving.size > 0 or #self.retries > 0
-    or self.responder.checks:holding()
+  return waiting or pending.size > 0 or serving.size > 0 or #self.retries > 0 or responder.checks:holding()
 end
 
 ---Makes sure the engine passes over the next frame, and every frame after while anything waits.

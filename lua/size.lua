@@ -148,7 +148,7 @@ end
 ---@param limit? number
 ---@return number
 function M.of(value, limit)
-  return size(value, limit or math.huge, 0, 1)
+  return size(value, limit or huge, 0, 1)
 end
 
 ---Total encoded size of `count` values `list[first ...]` sent as event arguments (without the list's header).
