@@ -116,6 +116,33 @@ local function requestValueSize(value, limit, acc, depth)
   return acc + header(count, 16) + keyBytes + valueBytes
 end
 
+---Adds `count` values `list[first ...]` to 0, stopping past `limit`: strings and integers, the usual arguments,
+---here (no call per argument), anything else through `other(value, limit, acc, depth)`.
+---@param list table
+---@param first integer
+---@param count integer
+---@param limit number
+---@param other fun(value: any, limit: number, acc: number, depth: integer): number
+---@param depth integer
+---@return number
+local function sum(list, first, count, limit, other, depth)
+  local acc = 0
+  for i = first, first + count - 1 do
+    if acc > limit then break end
+    local v = list[i]
+    local mt = mtype(v)
+    if mt == 'integer' then
+      acc = acc + integerBytes(v)
+    elseif mt == nil and type(v) == 'string' then
+      local n = #v
+      acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
+    else
+      acc = other(v, limit, acc, depth)
+    end
+  end
+  return acc
+end
+
 ---The size of `count` received request arguments `list[first ...]`, for the payload cap. Unlike `list` (what
 ---lua-cmsgpack writes, which stops at 16 levels) it counts every level: a client can send content nested deeper
 ---(the cap was bypassed at 17 levels). An argument nested deeper than MAX_REQUEST_DEPTH tables is over any cap.
@@ -125,22 +152,7 @@ end
 ---@param limit number
 ---@return number
 function M.request(list, first, count, limit)
-  local acc = 0
-  for i = first, first + count - 1 do
-    if acc > limit then break end
-    -- Strings and integers, the usual arguments, are counted here (no call per argument).
-    local v = list[i]
-    local mt = mtype(v)
-    if mt == 'integer' then
-      acc = acc + integerBytes(v)
-    elseif mt == nil and type(v) == 'string' then
-      local n = #v
-      acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
-    else
-      acc = requestValueSize(v, limit, acc, 0)
-    end
-  end
-  return acc
+  return sum(list, first, count, limit, requestValueSize, 0)
 end
 
 ---Encoded size of one value sent as an event argument.
@@ -158,23 +170,7 @@ end
 ---@param limit? number
 ---@return number
 function M.list(list, first, count, limit)
-  limit = limit or huge
-  local acc = 0
-  for i = first, first + count - 1 do
-    if acc > limit then break end
-    -- As in `request`: strings and integers without a call.
-    local v = list[i]
-    local mt = mtype(v)
-    if mt == 'integer' then
-      acc = acc + integerBytes(v)
-    elseif mt == nil and type(v) == 'string' then
-      local n = #v
-      acc = acc + n + (n < 32 and 1 or n < 0x10000 and 3 or 5)
-    else
-      acc = size(v, limit, acc, 1)
-    end
-  end
-  return acc
+  return sum(list, first, count, limit or huge, size, 1)
 end
 
 ---Encoded size of a string (a callback's name, a sender's).
