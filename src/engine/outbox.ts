@@ -25,6 +25,9 @@ interface OpenBatch {
  */
 const FRAME_OVERHEAD = 8;
 
+/** Callback names whose size is kept (a resource calls far fewer; more and the cache starts again). */
+const NAME_SIZES_KEPT = 256;
+
 export class Outbox {
   /** Batches still being filled, by event then target (no key string made per frame)... */
   private readonly open = new Map<string, Map<number, OpenBatch>>();
@@ -38,6 +41,10 @@ export class Outbox {
    */
   readonly events: RateLimiter<number> | null;
   private readonly bytes: RateLimiter<number> | null;
+  /** A batch's fixed part: the array header (≤ 5), version (1), sender name, end marker (1); the same for each. */
+  private readonly batchBase: number;
+  /** Encoded sizes of the callback names this engine calls (bounded: a script could make names up). */
+  private readonly nameSizes = new Map<string, number>();
   /** Events sent so far, reliable and latent (for metrics and tests). */
   sent = { reliable: 0, latent: 0 };
 
@@ -51,8 +58,18 @@ export class Outbox {
     private readonly wake: () => void = () => undefined,
   ) {
     const client = transport.side === 'client';
+    this.batchBase = 7 + encodedSize(transport.resource);
     this.events = client ? new RateLimiter(config.sendRate) : null;
     this.bytes = client ? new RateLimiter(config.sendBytes) : null;
+  }
+
+  private nameSize(name: string): number {
+    let n = this.nameSizes.get(name);
+    if (n === undefined) {
+      if (this.nameSizes.size >= NAME_SIZES_KEPT) this.nameSizes.clear();
+      this.nameSizes.set(name, (n = encodedSize(name)));
+    }
+    return n;
   }
 
   get idle(): boolean {
@@ -60,7 +77,7 @@ export class Outbox {
   }
 
   request(event: string, target: number, id: number, name: string, args: ArrayLike<unknown>): void {
-    const b = this.batchFor(event, target, FRAME_OVERHEAD + encodedSize(name) + argsSize(args));
+    const b = this.batchFor(event, target, FRAME_OVERHEAD + this.nameSize(name) + argsSize(args));
     b.args.push(FrameKind.REQUEST, id, name, args.length);
     for (let i = 0; i < args.length; i++) b.args.push(args[i]);
   }
@@ -166,9 +183,7 @@ export class Outbox {
     return b;
   }
 
-  /** A batch's fixed part: the array header (≤ 5), version (1), sender name, end marker (1). */
   private newBatch(event: string, target: number, latent: boolean): OpenBatch {
-    const size = 7 + encodedSize(this.transport.resource);
-    return { event, target, args: [PROTOCOL_VERSION, this.transport.resource], size, latent };
+    return { event, target, args: [PROTOCOL_VERSION, this.transport.resource], size: this.batchBase, latent };
   }
 }
