@@ -2,6 +2,7 @@
  * The report: every case against its baseline, the issue's targets met or not, and the one table (markdown, the same
  * in the terminal, in BENCHMARKS.md and, as numbers, in bench/results.json).
  */
+import { median } from './stats.ts';
 import type { CaseResult } from './types.ts';
 import type { Results } from './suite.ts';
 
@@ -19,6 +20,15 @@ export const RETAINED_NOISE = 16;
 /** Cases whose caller is ox_lib's own package, not one of our engines. */
 const OX_CALLER = new Set(['ox-peer', 'ox-on-bridge']);
 
+type Figure = keyof NonNullable<CaseResult['perRound']>;
+
+/** `a`'s figure over `b`'s: round by round when both ran in the same passes (CaseResult.perRound), else the medians'. */
+export function pairedRatio(a: CaseResult, b: CaseResult, f: Figure): number {
+  const x = a.perRound?.[f];
+  const y = b.perRound?.[f];
+  return x && y && x.length === y.length ? median(x.map((v, i) => v / y[i])) : a[f] / b[f];
+}
+
 /** Fills `ratio` of every case whose baseline ran. */
 export function addRatios(results: CaseResult[]): void {
   const byName = new Map(results.map((r) => [r.name, r]));
@@ -27,9 +37,9 @@ export function addRatios(results: CaseResult[]): void {
     if (!base || !r.baseline) continue;
     r.ratio = {
       to: r.baseline,
-      worldCost: r.worldUsPerCall / base.worldUsPerCall,
-      serverCpu: r.serverCpuUsPerCall / base.serverCpuUsPerCall,
-      throughput: r.throughput / base.throughput,
+      worldCost: pairedRatio(r, base, 'worldUsPerCall'),
+      serverCpu: pairedRatio(r, base, 'serverCpuUsPerCall'),
+      throughput: pairedRatio(r, base, 'throughput'),
     };
   }
 }
@@ -59,7 +69,7 @@ export function evaluateTargets(results: CaseResult[]): Target[] {
     if (!r || !rawLua) continue;
     out.push({
       target: `(context) ${name} against raw-lua, the same bare events in Lua`,
-      value: `${x(r.worldUsPerCall / rawLua.worldUsPerCall)} world, ${x(r.serverCpuUsPerCall / rawLua.serverCpuUsPerCall)} server CPU`,
+      value: `${x(pairedRatio(r, rawLua, 'worldUsPerCall'))} world, ${x(pairedRatio(r, rawLua, 'serverCpuUsPerCall'))} server CPU`,
       met: null,
     });
   }
@@ -67,7 +77,8 @@ export function evaluateTargets(results: CaseResult[]): Target[] {
   for (const name of ['bridge-js', 'ox-on-bridge']) {
     const r = get(name);
     if (!r || !peer) continue;
-    out.push({ target: `${name} throughput at least ox-peer's`, value: `${Math.round(r.throughput)} vs ${Math.round(peer.throughput)} rt/s (${x(r.throughput / peer.throughput)})`, met: r.throughput >= peer.throughput });
+    const ratio = pairedRatio(r, peer, 'throughput');
+    out.push({ target: `${name} throughput at least ox-peer's`, value: `${Math.round(r.throughput)} vs ${Math.round(peer.throughput)} rt/s (${x(ratio)} round by round)`, met: ratio >= 1 });
   }
   const scale = get('scale');
   if (scale) {

@@ -150,7 +150,12 @@ export function summarize(s: SteadyScenario, sizes: Sizes, rounds: Round[], perP
     served += r.window.done;
     failed += r.window.failed;
   }
-  const throughput = median(rounds.map((r) => (r.window.done / r.wallMs) * 1000));
+  const perRound = {
+    throughput: rounds.map((r) => (r.window.done / r.wallMs) * 1000),
+    worldUsPerCall: rounds.map((r) => (r.wallMs * 1000) / r.window.done),
+    serverCpuUsPerCall: rounds.map((r) => (r.cpuMs * 1000) / r.window.done),
+  };
+  const throughput = median(perRound.throughput);
   return {
     name: s.name,
     baseline: s.baseline,
@@ -159,10 +164,11 @@ export function summarize(s: SteadyScenario, sizes: Sizes, rounds: Round[], perP
     calls: { sent, served, failed, lost: sent - served - failed },
     throughput,
     worldUsPerCall: 1e6 / throughput,
-    serverCpuUsPerCall: median(rounds.map((r) => (r.cpuMs * 1000) / r.window.done)),
+    serverCpuUsPerCall: median(perRound.serverCpuUsPerCall),
     latency: latencyOf(lat, 2 * LATENCY_MS),
     memory: { bytesPerPending: perPending, retainedBytesPerCall: median(rounds.map((r) => r.retainedBytes / r.window.done)) },
     checks: { allServed: served === sent && failed === 0 },
+    perRound,
     extra: {
       processCpuUsPerCall: median(rounds.map((r) => (r.processCpuMs * 1000) / r.window.done)),
       serverProcessCpuUsPerCall: median(rounds.map((r) => (r.serverProcessCpuMs * 1000) / r.window.done)),

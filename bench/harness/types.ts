@@ -23,8 +23,8 @@ export const FULL: Sizes = {
   clients: 64,
   rate: 20,
   warmupMs: 3_000,
-  measureMs: 20_000,
-  rounds: 3,
+  measureMs: 12_000,
+  rounds: 5,
   pendingCalls: 2_000,
   // 30 bursts: what the first ones make once (optimised code, tables sized to a burst) must not read as per-call retention.
   burst: { calls: 500, repeats: 30, gapMs: 2_000 },
@@ -90,6 +90,11 @@ export interface CaseResult {
   extra: Record<string, unknown>;
   /** Filled by the report: this case against its baseline (>1 = costs more / is faster). */
   ratio?: { to: Baseline; worldCost: number; serverCpu: number; throughput: number };
+  /**
+   * Steady cases: each round's figures, in round order. Round i of every case runs in the same pass over the cases,
+   * so a ratio is taken round by round and its median reported: drift of the machine between passes cancels out.
+   */
+  perRound?: { throughput: number[]; worldUsPerCall: number[]; serverCpuUsPerCall: number[] };
 }
 
 /** A steady-load scenario (cases 1–6): what to install; the caller script is in `caller.resource` on every client. */
