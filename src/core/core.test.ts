@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { BoundedMemo } from './bounded-memo.ts';
 import { CallbackError, CALLBACK_ERROR_CODES, isCallbackErrorCode, toCallbackError } from './errors.ts';
 import { Histogram } from './histogram.ts';
 import { PendingRequests, type Outcome } from './pending-requests.ts';
@@ -131,5 +132,17 @@ describe('validation', () => {
     };
     expect(await validate(3, schema)).toEqual({ valid: true, errors: [] });
     expect(await validate('3', schema)).toEqual({ valid: false, errors: ['expected a number'] });
+  });
+});
+
+describe('BoundedMemo', () => {
+  it('makes a value once per key, and starts again empty when full, so made-up keys cannot grow it', () => {
+    const make = vi.fn((k: string) => `cbb:r:${k}`);
+    const memo = new BoundedMemo(make, 3);
+    expect([memo.get('a'), memo.get('a'), memo.get('b')]).toEqual(['cbb:r:a', 'cbb:r:a', 'cbb:r:b']);
+    expect(make).toHaveBeenCalledTimes(2);
+    for (const k of ['c', 'd', 'e', 'f', 'g']) memo.get(k);
+    expect((memo as unknown as { values: Map<string, string> }).values.size).toBeLessThanOrEqual(3);
+    expect(memo.get('g')).toBe('cbb:r:g');
   });
 });

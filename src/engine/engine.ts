@@ -2,6 +2,7 @@
  * One callback engine: the caller's side and the handler's side of every callback of the resource it runs in.
  * It owns one pending table (settled in one place), one outbox flushed once per tick, and the handlers.
  */
+import { BoundedMemo } from '../core/bounded-memo.ts';
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
 import { PendingRequests, type Group, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
 import { checkBatch, END, frameAt, FrameKind, frameSize, MalformedBatch, MAX_ARGS, replyEvent, requestEvent, type RequestFrame } from '../protocol/frames.ts';
@@ -44,7 +45,7 @@ export class CallbackEngine {
   /** Retries waiting for their backoff: [due, run]. */
   private retries: Array<[number, () => void]> = [];
   /** `cbb:q:<resource>` by resource: made once per address, not per call. */
-  private readonly requestEvents = new Map<string, string>();
+  private readonly requestEvents = new BoundedMemo(requestEvent);
 
   constructor(
     readonly transport: Transport,
@@ -226,9 +227,7 @@ export class CallbackEngine {
     const request = new SentCall(this, id, target, name, args, options, owner, now, now + (options.timeout ?? this.config.timeout), done, row);
     this.pending.add(request);
     if (signal) request.listen(signal);
-    let event = this.requestEvents.get(owner);
-    if (event === undefined) this.requestEvents.set(owner, (event = requestEvent(owner)));
-    this.outbox.request(event, target, id, name, args);
+    this.outbox.request(this.requestEvents.get(owner), target, id, name, args);
   }
 
   /** A call of ours ended (SentCall.done): its metrics row. */

@@ -3,6 +3,7 @@
  * 500 calls in one frame costs one event, not 500 (contract §6). On a client the events are paced under FiveM's
  * `netEvent` and `netEventSize` limiters; a frame too big for the reliable channel goes as a latent event.
  */
+import { BoundedMemo } from '../core/bounded-memo.ts';
 import { argsSize, encodedSize } from '../core/payload-size.ts';
 import { RateLimiter } from '../core/token-bucket.ts';
 import type { CallbackErrorCode } from '../core/errors.ts';
@@ -25,9 +26,6 @@ interface OpenBatch {
  */
 const FRAME_OVERHEAD = 8;
 
-/** Callback names whose size is kept (a resource calls far fewer; more and the cache starts again). */
-const NAME_SIZES_KEPT = 256;
-
 export class Outbox {
   /** Batches still being filled, by event then target (no key string made per frame)... */
   private readonly open = new Map<string, Map<number, OpenBatch>>();
@@ -44,7 +42,7 @@ export class Outbox {
   /** A batch's fixed part: the array header (≤ 5), version (1), sender name, end marker (1); the same for each. */
   private readonly batchBase: number;
   /** Encoded sizes of the callback names this engine calls (bounded: a script could make names up). */
-  private readonly nameSizes = new Map<string, number>();
+  private readonly nameSizes = new BoundedMemo((name: string) => encodedSize(name));
   /** Events sent so far, reliable and latent (for metrics and tests). */
   sent = { reliable: 0, latent: 0 };
 
@@ -63,21 +61,12 @@ export class Outbox {
     this.bytes = client ? new RateLimiter(config.sendBytes) : null;
   }
 
-  private nameSize(name: string): number {
-    let n = this.nameSizes.get(name);
-    if (n === undefined) {
-      if (this.nameSizes.size >= NAME_SIZES_KEPT) this.nameSizes.clear();
-      this.nameSizes.set(name, (n = encodedSize(name)));
-    }
-    return n;
-  }
-
   get idle(): boolean {
     return this.opened.length === 0 && this.queue.length === 0;
   }
 
   request(event: string, target: number, id: number, name: string, args: ArrayLike<unknown>): void {
-    const b = this.batchFor(event, target, FRAME_OVERHEAD + this.nameSize(name) + argsSize(args));
+    const b = this.batchFor(event, target, FRAME_OVERHEAD + this.nameSizes.get(name) + argsSize(args));
     b.args.push(FrameKind.REQUEST, id, name, args.length);
     for (let i = 0; i < args.length; i++) b.args.push(args[i]);
   }

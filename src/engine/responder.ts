@@ -4,6 +4,7 @@
  */
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
 import { PendingRequests, type Group, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
+import { BoundedMemo } from '../core/bounded-memo.ts';
 import { MAX_ARGS, replyEvent, type RequestFrame } from '../protocol/frames.ts';
 import type { EngineConfig } from './config.ts';
 import { RequestChecks, type Refusal } from './checks.ts';
@@ -23,9 +24,6 @@ export interface Origin {
   local?: (ok: boolean, ...rest: unknown[]) => unknown;
 }
 
-/** Reply event names kept (one per resource that calls this engine; real servers have far fewer). */
-const REPLY_EVENTS_KEPT = 256;
-
 export class Responder {
   readonly checks: RequestChecks;
   /** Requests whose handler runs now; settled by the first reply or by the deadline. */
@@ -33,9 +31,9 @@ export class Responder {
   private nextServingId = 1;
   /**
    * `cbb:r:<resource>` by resource: made once per caller's address, not per reply. A batch names its sender, so a
-   * client could send made-up names: the cache is emptied when it reaches REPLY_EVENTS_KEPT.
+   * client could send made-up names: the cache is bounded.
    */
-  private readonly replyEvents = new Map<string, string>();
+  private readonly replyEvents = new BoundedMemo(replyEvent);
 
   constructor(
     private readonly transport: Transport,
@@ -84,22 +82,14 @@ export class Responder {
   private sendReply(origin: Origin, id: number, values: unknown[], latent: boolean): void {
     // The count travels first: a trailing nil would not survive a function-reference call into Lua (ref §2.4).
     if (origin.local) this.callLocal(origin, [true, values.length, ...values]);
-    else this.outbox.reply(this.replyEvent(origin.resource), origin.player, id, values, latent);
+    else this.outbox.reply(this.replyEvents.get(origin.resource), origin.player, id, values, latent);
   }
 
   private sendError(origin: Origin, id: number, code: CallbackErrorCode, message: string): void {
     if (origin.local) this.callLocal(origin, [false, code, message]);
-    else this.outbox.error(this.replyEvent(origin.resource), origin.player, id, code, message);
+    else this.outbox.error(this.replyEvents.get(origin.resource), origin.player, id, code, message);
   }
 
-  private replyEvent(resource: string): string {
-    let event = this.replyEvents.get(resource);
-    if (event === undefined) {
-      if (this.replyEvents.size >= REPLY_EVENTS_KEPT) this.replyEvents.clear();
-      this.replyEvents.set(resource, (event = replyEvent(resource)));
-    }
-    return event;
-  }
 
   private callLocal(origin: Origin, args: unknown[]): void {
     try {
