@@ -58,16 +58,24 @@ return function()
     end
   end
 
-  ---`from` is the sending player on the server, 0 on a client (the server). An event raised on this machine
-  ---(`source == ''`: another resource spoofing a net event) never reaches `handler`; `spoofed` hears of it.
+  ---The sender of the net event being handled: the player on the server, 0 on a client (the server); nil for an
+  ---event raised on this machine (`source == ''`: another resource spoofing a net event), which `spoofed` hears of.
+  ---@param spoofed? fun()
+  ---@return integer|nil
+  local function sender(spoofed)
+    local src = source
+    if type(src) ~= 'number' then
+      if spoofed then spoofed() end
+      return nil
+    end
+    return isServer and src or 0
+  end
+
+  ---`handler(from, ...)` for each net event `event` from a real sender (see `sender`).
   function t.onNet(event, handler, spoofed)
     RegisterNetEvent(event, function(...)
-      local src = source
-      if type(src) ~= 'number' then
-        if spoofed then spoofed() end
-        return
-      end
-      handler(isServer and src or 0, ...)
+      local from = sender(spoofed)
+      if from then handler(from, ...) end
     end)
   end
 
@@ -75,12 +83,8 @@ return function()
   ---place), made here so the hot path passes no varargs on.
   function t.onBatch(event, handler, spoofed)
     RegisterNetEvent(event, function(...)
-      local src = source
-      if type(src) ~= 'number' then
-        if spoofed then spoofed() end
-        return
-      end
-      handler(isServer and src or 0, select('#', ...), { ... })
+      local from = sender(spoofed)
+      if from then handler(from, select('#', ...), { ... }) end
     end)
   end
 
