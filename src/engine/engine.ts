@@ -4,7 +4,7 @@
  */
 import { BoundedMemo } from '../core/bounded-memo.ts';
 import { CallbackError, defaultMessage, type CallbackErrorCode } from '../core/errors.ts';
-import { PendingRequests, type Group, type Outcome, type PendingRequest } from '../core/pending-requests.ts';
+import { PendingRequests, type Outcome } from '../core/pending-requests.ts';
 import { checkBatch, END, frameAt, FrameKind, frameSize, MalformedBatch, MAX_ARGS, replyEvent, requestEvent, type RequestFrame } from '../protocol/frames.ts';
 import { readConfig, type CallbackOptions, type CallOptions, type EngineConfig } from './config.ts';
 import { forwardRequest, linkBridge } from './bridge-link.ts';
@@ -12,7 +12,7 @@ import { listenLocalCalls, localCallArgs, localEvent, readLocalReply } from './l
 import { BRIDGE_RESOURCE, type Coordinator } from './directory.ts';
 import { CallFallbacks, type CallFallback } from './fallbacks.ts';
 import { HandlerRegistry, type Handler, type HandlerStyle } from './handlers.ts';
-import { METRICS_RESET_EVENT, MetricsTable, type MetricsRow } from './metrics.ts';
+import { METRICS_RESET_EVENT, MetricsTable } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { Responder, type Origin } from './responder.ts';
 import { abortReason, SentCall } from './sent-call.ts';
