@@ -150,11 +150,8 @@ export class CallbackEngine {
    */
   callLocal(player: number, name: string, args: unknown[], options: CallOptions, done: (outcome: Outcome) => void): void {
     if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
-    if (args.length > MAX_ARGS) {
-      // Every engine's listener refuses more as malformed: the call could only time out.
-      const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
-      return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
-    }
+    // Every engine's listener refuses more as malformed: the call could only time out.
+    if (args.length > MAX_ARGS) return done(tooManyArgs(name));
     // A name this side's ownership record does not know ends here, without a metrics row: the legacy wires hand the
     // bridge names a client made up, and a row per made-up name would grow without bound (issue: security).
     if (!this.handlers.has(name) && this.coordinator.localAddress && this.coordinator.localAddress(name) === undefined) {
@@ -165,18 +162,15 @@ export class CallbackEngine {
     const me = this.transport.resource;
     const address = this.handlers.has(name) ? me : (this.coordinator.localAddress?.(name) ?? BRIDGE_RESOURCE);
     const now = this.transport.now();
-    this.metrics.started('caller', name);
+    const row = this.metrics.started('caller', name);
     this.pending.add({
       id, name, player, resource: address, startedAt: now, deadline: now + (options.timeout ?? this.config.timeout),
       done: (outcome) => {
-        this.metrics.finished('caller', name, this.transport.now() - now, outcome.ok ? undefined : (outcome.error as CallbackError).code);
+        this.metrics.end(row, this.transport.now() - now, outcome.ok ? undefined : (outcome.error as CallbackError).code);
         done(outcome);
       },
     });
-    const reply = (ok: boolean, ...rest: unknown[]) => {
-      const r = readLocalReply(ok, rest);
-      this.pending.settle(id, r.ok ? r : { ok: false, error: new CallbackError(r.code as CallbackErrorCode, name, r.message || undefined) });
-    };
+    const reply = localReply(name, (outcome) => void this.pending.settle(id, outcome));
     if (address === me) this.responder.handle({ player, resource: me, local: reply }, { kind: FrameKind.REQUEST, id, name, args });
     else this.transport.emitLocal(localEvent(address), ...localCallArgs(player, name, args, reply));
     this.wake();
@@ -193,16 +187,9 @@ export class CallbackEngine {
       this.metrics.counters.notFound++;
       return done({ ok: false, error: new CallbackError('NOT_FOUND', name) });
     }
-    if (args.length > MAX_ARGS) {
-      const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
-      return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
-    }
-    const reply = (ok: boolean, ...rest: unknown[]) => {
-      const r = readLocalReply(ok, rest);
-      done(r.ok ? r : { ok: false, error: new CallbackError(r.code as CallbackErrorCode, name, r.message || undefined) });
-    };
+    if (args.length > MAX_ARGS) return done(tooManyArgs(name));
     const me = this.transport.resource;
-    this.responder.handle({ player, resource: me, local: reply }, { kind: FrameKind.REQUEST, id: 0, name, args });
+    this.responder.handle({ player, resource: me, local: localReply(name, done) }, { kind: FrameKind.REQUEST, id: 0, name, args });
     // A handler still running keeps a deadline: the tick must run for it.
     if (this.responder.serving.size > 0) this.wake();
   }
@@ -211,11 +198,8 @@ export class CallbackEngine {
     const signal = options.signal;
     if (this.stopped) return done({ ok: false, error: new CallbackError('RESOURCE_STOPPED', name) });
     if (signal?.aborted) return done({ ok: false, error: abortReason(signal) });
-    if (args.length > MAX_ARGS) {
-      // More would make the receiver refuse the whole batch, other calls included.
-      const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
-      return done({ ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) });
-    }
+    // More would make the receiver refuse the whole batch, other calls included.
+    if (args.length > MAX_ARGS) return done(tooManyArgs(name));
     // A request to a player who is not there could only time out (contract §6: nothing waits for that).
     if (!this.transport.connected(target)) {
       return done({ ok: false, error: new CallbackError('PLAYER_DROPPED', name, `callback '${name}': player ${target} is not connected`) });
@@ -348,4 +332,18 @@ export class CallbackEngine {
     for (const gone of this.handlers.removeOwner(name)) this.coordinator.release(gone, name);
     this.responder.serving.failWhere((r) => r.resource === name, 'RESOURCE_STOPPED');
   }
+}
+
+/** The refusal of a call with more arguments than a frame carries. */
+function tooManyArgs(name: string): Outcome {
+  const message = `${defaultMessage('INVALID_ARGUMENTS', name)}: more than ${MAX_ARGS} arguments`;
+  return { ok: false, error: new CallbackError('INVALID_ARGUMENTS', name, message) };
+}
+
+/** A local caller's `reply(ok, ...)` function (local-calls.ts) that hands `done` the outcome it stands for. */
+function localReply(name: string, done: (outcome: Outcome) => void): (ok: boolean, ...rest: unknown[]) => void {
+  return (ok, ...rest) => {
+    const r = readLocalReply(ok, rest);
+    done(r.ok ? r : { ok: false, error: new CallbackError(r.code as CallbackErrorCode, name, r.message || undefined) });
+  };
 }
