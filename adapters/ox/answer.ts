@@ -11,10 +11,11 @@
  * alias's, every name of a JS resource's own engine: self-answer.ts) are left to it (self-served.ts).
  */
 import { CallbackError } from '../../src/core/errors.ts';
+import type { Outcome } from '../../src/core/pending-requests.ts';
 import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
 import type { AdapterContext } from '../types.ts';
 import type { OxWire } from './cfx.ts';
-import { CB_INVALID, RESOURCE_NAME, requestEvent, responseEvent } from './protocol.ts';
+import { CB_INVALID, RESOURCE_NAME, requestEvent, responseEvent, type RequestArgs } from './protocol.ts';
 import type { SelfServed } from './self-served.ts';
 
 export interface AnswerOptions {
@@ -31,6 +32,25 @@ export interface Answering {
   stop(): void;
 }
 
+/**
+ * Whether `args` start with an ox request's `(callerResource, key)`. The resource names the event we reply on
+ * (`__ox_cb_<resource>`), so only a resource name passes (issue: security).
+ */
+export function isRequest(args: unknown[]): args is RequestArgs {
+  return typeof args[0] === 'string' && RESOURCE_NAME.test(args[0]) && typeof args[1] === 'string';
+}
+
+/**
+ * What an ox caller gets for an outcome, after its key: the values; `'cb_invalid'` for NOT_FOUND (§1.8); nothing
+ * for any other failure (the caller gets nil, §1.7). Null when nobody can take a reply (a dropped player, a stop).
+ */
+export function oxReplyValues(outcome: Outcome): unknown[] | null {
+  if (outcome.ok) return outcome.values;
+  const code = outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
+  if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return null;
+  return code === 'NOT_FOUND' ? [CB_INVALID] : [];
+}
+
 /** Starts answering. */
 export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: SelfServed, { claim, timeout }: AnswerOptions): Answering {
   const counters = ctx.engine.metrics.counters;
@@ -43,8 +63,9 @@ export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: S
     wire.send(responseEvent(resource), player, key, ...values);
   };
 
-  const request = (name: string, from: number, [resource, key, ...args]: unknown[]) => {
-    if (typeof resource !== 'string' || !RESOURCE_NAME.test(resource) || typeof key !== 'string') return void counters.malformed++;
+  const request = (name: string, from: number, event: unknown[]) => {
+    if (!isRequest(event)) return void counters.malformed++;
+    const [resource, key, ...args] = event;
     const address = ctx.addressOf(name);
     if (selfServed.serves(name, address)) return;
     // ox_lib cannot take a name out of its registry again (§1.9: setValidCallback(name, false) throws), so a name we
@@ -52,11 +73,8 @@ export function answerOxCallers(ctx: AdapterContext, wire: OxWire, selfServed: S
     // caller wait out its 300 s.
     if (address === undefined) return reply(resource, from, key, CB_INVALID);
     ctx.engine.callLocal(from, name, args, { timeout }, (outcome) => {
-      if (outcome.ok) return reply(resource, from, key, ...outcome.values);
-      const code = outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
-      if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
-      if (code === 'NOT_FOUND') reply(resource, from, key, CB_INVALID);
-      else reply(resource, from, key);
+      const values = oxReplyValues(outcome);
+      if (values) reply(resource, from, key, ...values);
     });
   };
 

@@ -18,13 +18,13 @@
  * the bridge's `cbb:ox:hello`. With ox_lib: each name is claimed from this resource
  * (`exports.ox_lib:setValidCallback(name, true)`), so ox_lib records its real owner and drops it when we stop (§1.9).
  */
-import { CallbackError } from '../../src/core/errors.ts';
 import type { CallbackEngine } from '../../src/engine/engine.ts';
 import { BRIDGE_RESOURCE } from '../../src/engine/directory.ts';
+import { isRequest, oxReplyValues } from './answer.ts';
 import type { Pace } from './caller.ts';
 import type { OxWire } from './cfx.ts';
 import {
-  CB_INVALID, HELLO_EVENT, OX_RESOURCE, RESOURCE_NAME, requestEvent, responseEvent,
+  HELLO_EVENT, OX_RESOURCE, requestEvent, responseEvent,
   SELF_ENGINE_EVENT, SELF_SERVED_EVENT,
 } from './protocol.ts';
 
@@ -74,14 +74,12 @@ export function answerOxInResource(engine: CallbackEngine, wire: OxWire, options
       wire.send(responseEvent(resource), player, key, ...values);
     });
 
-  const request = (name: string, from: number, [resource, key, ...args]: unknown[]) => {
-    // The caller's resource names the event we reply on: a resource name only (issue: security).
-    if (typeof resource !== 'string' || !RESOURCE_NAME.test(resource) || typeof key !== 'string') return void counters.malformed++;
+  const request = (name: string, from: number, event: unknown[]) => {
+    if (!isRequest(event)) return void counters.malformed++;
+    const [resource, key, ...args] = event;
     engine.serveHere(from, name, args, (outcome) => {
-      if (outcome.ok) return reply(resource, from, key, outcome.values);
-      const code = outcome.error instanceof CallbackError ? outcome.error.code : 'HANDLER_ERROR';
-      if (code === 'PLAYER_DROPPED' || code === 'RESOURCE_STOPPED') return;
-      reply(resource, from, key, code === 'NOT_FOUND' ? [CB_INVALID] : []);
+      const values = oxReplyValues(outcome);
+      if (values) reply(resource, from, key, values);
     });
   };
 
