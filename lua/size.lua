@@ -34,13 +34,9 @@ local VECTOR_EXT = { vector2 = 20, vector3 = 21, vector4 = 22, quat = 23 }
 
 local size
 
----Adds the size of a table at nesting `level`: an array when its keys are exactly 1..N, else a map.
-local function tableSize(t, limit, acc, level)
-  local mt = getmetatable(t)
-  local ext = type(mt) == 'table' and rawget(mt, '__cfx_ext')
-  if ext and VECTOR_BYTES[ext] then return acc + VECTOR_BYTES[ext] end
-  if level >= MAX_NESTING then return acc + 1 end
-  if rawget(t, '__cfx_functionReference') ~= nil then return acc + 40 end
+---Adds the size of table `t`'s entries and header: an array when its keys are exactly 1..N, else a map. Keys are
+---sized at `keyLevel`, values by `valueSize(v, limit, acc, valueLevel)`; stops once past `limit`.
+local function entriesSize(t, limit, acc, keyLevel, valueSize, valueLevel)
   local count, maxKey, keyBytes, valueBytes, array = 0, 0, 0, 0, true
   for k, v in pairs(t) do
     count = count + 1
@@ -49,12 +45,22 @@ local function tableSize(t, limit, acc, level)
     else
       array = false
     end
-    keyBytes = size(k, limit, keyBytes, level + 1)
-    valueBytes = size(v, limit, valueBytes, level + 1)
+    keyBytes = size(k, limit, keyBytes, keyLevel)
+    valueBytes = valueSize(v, limit, valueBytes, valueLevel)
     if acc + keyBytes + valueBytes > limit then return acc + keyBytes + valueBytes end
   end
   if array and maxKey == count then return acc + header(count, 16) + valueBytes end
   return acc + header(count, 16) + keyBytes + valueBytes
+end
+
+---Adds the size of a table at nesting `level` (vectors and function references have their own sizes).
+local function tableSize(t, limit, acc, level)
+  local mt = getmetatable(t)
+  local ext = type(mt) == 'table' and rawget(mt, '__cfx_ext')
+  if ext and VECTOR_BYTES[ext] then return acc + VECTOR_BYTES[ext] end
+  if level >= MAX_NESTING then return acc + 1 end
+  if rawget(t, '__cfx_functionReference') ~= nil then return acc + 40 end
+  return entriesSize(t, limit, acc, level + 1, size, level + 1)
 end
 
 ---Adds the encoded size of `value` (at nesting `level`: an event argument is at 1) to `acc` and returns the
@@ -100,20 +106,7 @@ local function requestValueSize(value, limit, acc, depth)
   local ext = type(mt) == 'table' and rawget(mt, '__cfx_ext')
   if (ext and VECTOR_BYTES[ext]) or rawget(value, '__cfx_functionReference') ~= nil then return size(value, limit, acc, 1) end
   if depth >= MAX_REQUEST_DEPTH then return math.huge end
-  local count, maxKey, keyBytes, valueBytes, array = 0, 0, 0, 0, true
-  for k, v in pairs(value) do
-    count = count + 1
-    if array and mtype(k) == 'integer' and k >= 1 then
-      if k > maxKey then maxKey = k end
-    else
-      array = false
-    end
-    keyBytes = size(k, limit, keyBytes, 1)
-    valueBytes = requestValueSize(v, limit, valueBytes, depth + 1)
-    if acc + keyBytes + valueBytes > limit then return acc + keyBytes + valueBytes end
-  end
-  if array and maxKey == count then return acc + header(count, 16) + valueBytes end
-  return acc + header(count, 16) + keyBytes + valueBytes
+  return entriesSize(value, limit, acc, 1, requestValueSize, depth + 1)
 end
 
 ---Adds `count` values `list[first ...]` to 0, stopping past `limit`: strings and integers, the usual arguments,
