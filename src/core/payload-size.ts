@@ -57,21 +57,28 @@ export function encodedSize(value: unknown, limit = Infinity, acc = 0, depth = 0
       return acc + 1;
   }
   if (value === null || depth > 32) return acc + 1;
-  if (Array.isArray(value)) {
-    acc += header(value.length, 16, false);
-    for (let i = 0; i < value.length && acc <= limit; i++) acc = encodedSize(value[i], limit, acc, depth + 1);
-    return acc;
-  }
   // By tag, not `instanceof`: values from another realm (another resource's context) count the same.
   if (toString.call(value) === '[object ArrayBuffer]') {
     const n = (value as ArrayBuffer).byteLength;
     return acc + n + (n < 0xff ? 2 : n < 0x10000 ? 3 : 5);
   }
-  const keys = Object.keys(value as object);
+  return entriesSize(value as object, limit, acc, depth + 1, encodedSize, depth + 1);
+}
+
+type ValueSize = (value: unknown, limit: number, acc: number, depth: number) => number;
+
+/** Adds an array's or an object's header and entries: keys at `keyDepth`, values by `valueSize` at `valueDepth`. */
+function entriesSize(value: object, limit: number, acc: number, keyDepth: number, valueSize: ValueSize, valueDepth: number): number {
+  if (Array.isArray(value)) {
+    acc += header(value.length, 16, false);
+    for (let i = 0; i < value.length && acc <= limit; i++) acc = valueSize(value[i], limit, acc, valueDepth);
+    return acc;
+  }
+  const keys = Object.keys(value);
   acc += header(keys.length, 16, false);
   for (let i = 0; i < keys.length && acc <= limit; i++) {
-    acc = encodedSize(keys[i], limit, acc, depth + 1);
-    acc = encodedSize((value as Record<string, unknown>)[keys[i]], limit, acc, depth + 1);
+    acc = encodedSize(keys[i], limit, acc, keyDepth);
+    acc = valueSize((value as Record<string, unknown>)[keys[i]], limit, acc, valueDepth);
   }
   return acc;
 }
@@ -84,18 +91,7 @@ function requestValueSize(value: unknown, limit: number, acc: number, depth: num
   if (acc > limit) return acc;
   if (value === null || typeof value !== 'object' || toString.call(value) === '[object ArrayBuffer]') return encodedSize(value, limit, acc);
   if (depth >= MAX_REQUEST_DEPTH) return Infinity;
-  if (Array.isArray(value)) {
-    acc += header(value.length, 16, false);
-    for (let i = 0; i < value.length && acc <= limit; i++) acc = requestValueSize(value[i], limit, acc, depth + 1);
-    return acc;
-  }
-  const keys = Object.keys(value as object);
-  acc += header(keys.length, 16, false);
-  for (let i = 0; i < keys.length && acc <= limit; i++) {
-    acc = encodedSize(keys[i], limit, acc);
-    acc = requestValueSize((value as Record<string, unknown>)[keys[i]], limit, acc, depth + 1);
-  }
-  return acc;
+  return entriesSize(value, limit, acc, 0, requestValueSize, depth + 1);
 }
 
 /**
