@@ -13,7 +13,7 @@ const IMPORT = '@callback_bridge/import.lua';
 async function installLegacy(world: BenchWorld, framework: string, dir: string, head: string[], server: string, client: string): Promise<void> {
   await world.addBridge();
   await world.addFolder(framework, dir);
-  await world.addResource('shop', { server: [...head, IMPORT, 's.lua'], client: [...head, IMPORT, 'c.lua'], files: { 's.lua': server, 'c.lua': client } });
+  await world.addShop('lua', server, client, [...head, IMPORT]);
   world.start('callback_bridge', framework, 'shop');
 }
 

@@ -17,7 +17,7 @@ export const CLIENT = jsCaller({
 /** Installs the bridge and a resource `shop` with `server` and `client` scripts over the JS include. */
 export async function installJs(world: BenchWorld, server: string, client: string): Promise<void> {
   await world.addBridge();
-  await world.addResource('shop', { server: [INCLUDE, 's.js'], client: [INCLUDE, 'c.js'], files: { 's.js': server, 'c.js': client } });
+  await world.addShop('js', server, client, [INCLUDE]);
   world.start('callback_bridge', 'shop');
 }
 

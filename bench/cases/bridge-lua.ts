@@ -22,8 +22,7 @@ export const bridgeLua: SteadyScenario = {
   caller: { resource: 'shop', kind: 'lua' },
   async install(world: BenchWorld) {
     await world.addBridge();
-    const inc = '@callback_bridge/import.lua';
-    await world.addResource('shop', { server: [inc, 's.lua'], client: [inc, 'c.lua'], files: { 's.lua': SERVER, 'c.lua': CLIENT } });
+    await world.addShop('lua', SERVER, CLIENT, ['@callback_bridge/import.lua']);
     world.start('callback_bridge', 'shop');
   },
 };

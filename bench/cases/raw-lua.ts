@@ -30,7 +30,7 @@ export const rawLua: SteadyScenario = {
   description: 'bare TriggerServerEvent request and TriggerClientEvent reply, hand-written pending table (Lua → Lua): the Lua floor',
   caller: { resource: 'shop', kind: 'lua' },
   async install(world: BenchWorld) {
-    await world.addResource('shop', { server: ['s.lua'], client: ['c.lua'], files: { 's.lua': SERVER, 'c.lua': CLIENT } });
+    await world.addShop('lua', SERVER, CLIENT);
     world.start('shop');
   },
 };

@@ -26,7 +26,7 @@ export const raw: SteadyScenario = {
   description: 'bare emitNet request and emitNet reply, hand-written pending table (JS → JS)',
   caller: { resource: 'shop', kind: 'js' },
   async install(world: BenchWorld) {
-    await world.addResource('shop', { server: ['s.js'], client: ['c.js'], files: { 's.js': SERVER, 'c.js': CLIENT } });
+    await world.addShop('js', SERVER, CLIENT);
     world.start('shop');
   },
 };

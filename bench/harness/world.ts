@@ -160,6 +160,15 @@ export class BenchWorld {
     await this.emu.addInlineResource(name, { ...files, 'fxmanifest.lua': manifest(lines.filter(Boolean).join('\n')) });
   }
 
+  /**
+   * Adds the cases' resource `shop`: `server` and `client` as `s.<kind>` and `c.<kind>`, each side after the `head`
+   * files (includes such as `@callback_bridge/import.lua`).
+   */
+  async addShop(kind: 'js' | 'lua', server: string, client: string, head: string[] = []): Promise<void> {
+    const [s, c] = [`s.${kind}`, `c.${kind}`];
+    await this.addResource('shop', { server: [...head, s], client: [...head, c], files: { [s]: server, [c]: client } });
+  }
+
   /** Starts resources in order; throws when one does not start. */
   start(...names: string[]): void {
     for (const name of names) if (!this.emu.start(name)) throw new Error(`bench: resource ${name} did not start`);
