@@ -42,7 +42,7 @@ export interface SelfAnswerOptions {
 /**
  * Starts answering the ox wire for `engine`'s own names in this resource (see above); returns the function that stops.
  *
- * Decided here, where the brief of the task was silent:
+ * How it behaves where ox_lib and the bridge come and go:
  * - Announcements to the bridge go out whether or not ox runs: a local event per registration, and the bridge's ox
  *   adapter, attaching when ox_lib starts later, already knows our names are ours.
  * - Listening and claiming happen only while the ox wire is available (ox_lib started, or the bridge stands in for it).
